@@ -100,12 +100,21 @@ class AnswerSettings(_Section):
     """The extractive answerer."""
 
     min_relevance: float = Field(
-        0.36,
+        0.517,
         ge=-1.0,
         le=1.0,
         description=(
             "Best passage cosine similarity below which the answer is 'not covered'. Calibrated on "
             "answerable and off-corpus questions by `python -m policyqa.eval.calibrate`."
+        ),
+    )
+    coverage_weight: float = Field(
+        0.5,
+        ge=0.0,
+        le=5.0,
+        description=(
+            "Weight of question-term coverage added to the cosine similarity in the relevance "
+            "score compared with min_relevance (calibrated together with it)."
         ),
     )
     max_statements: int = Field(

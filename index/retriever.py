@@ -1,0 +1,180 @@
+"""Hybrid retrieval: dense (FAISS) and BM25 candidates fused by reciprocal rank.
+
+Filters (country, doc_id, section) restrict both retrievers before ranking, so a filtered search
+returns the best passages of the subset, not the filtered remains of a global top-k.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from policyqa.index.embedding import Embedder, Vectors
+from policyqa.index.store import IndexSnapshot
+from policyqa.ingest import Chunk, Document
+from policyqa.settings import RetrievalSettings
+
+SearchMode = Literal["hybrid", "dense", "lexical"]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    """Restrictions on the passages a search may return; None means any."""
+
+    country: str | None = None  # exact country name, case-insensitive
+    doc_id: str | None = None  # exact document id
+    section: str | None = None  # substring of the section path, case-insensitive
+
+    def is_empty(self) -> bool:
+        """True when nothing is restricted."""
+        return self.country is None and self.doc_id is None and self.section is None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One retrieved passage with its scores."""
+
+    chunk: Chunk
+    document: Document
+    score: float  # fused reciprocal-rank score (the ranking score)
+    dense_score: float | None  # cosine similarity with the question, when dense retrieval ran
+    lexical_score: float | None  # BM25 score, when BM25 retrieval ran
+    dense_rank: int | None  # 1-based rank in the dense list, None when not in it
+    lexical_rank: int | None
+
+
+@dataclass(slots=True)
+class SearchResult:
+    """Ranked hits, facet counts over the candidates, and where the time went."""
+
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    query_vector: Vectors | None = None
+
+
+class Retriever:
+    """Searches one loaded index snapshot."""
+
+    def __init__(
+        self, snapshot: IndexSnapshot, embedder: Embedder, settings: RetrievalSettings
+    ) -> None:
+        self.snapshot = snapshot
+        self.embedder = embedder
+        self.settings = settings
+        chunks = snapshot.chunks
+        documents = snapshot.documents
+        # per-passage metadata as arrays, so that filters are vector operations
+        self._countries = np.array(
+            [(documents[chunk.doc_id].country or "").lower() for chunk in chunks], dtype=object
+        )
+        self._doc_ids = np.array([chunk.doc_id for chunk in chunks], dtype=object)
+        self._sections = [chunk.section_path.lower() for chunk in chunks]
+
+    @property
+    def countries(self) -> list[str]:
+        """Countries of the indexed documents."""
+        return sorted({doc.country for doc in self.snapshot.documents.values() if doc.country})
+
+    def mask(self, filters: SearchFilters) -> npt.NDArray[np.bool_] | None:
+        """Boolean mask of the passages allowed by ``filters`` (None: all)."""
+        if filters.is_empty():
+            return None
+        mask = np.ones(len(self.snapshot.chunks), dtype=bool)
+        if filters.country is not None:
+            mask &= self._countries == filters.country.lower()
+        if filters.doc_id is not None:
+            mask &= self._doc_ids == filters.doc_id
+        if filters.section is not None:
+            needle = filters.section.lower()
+            mask &= np.array([needle in section for section in self._sections], dtype=bool)
+        return mask
+
+    def search(
+        self,
+        query: str,
+        top_k: int | None = None,
+        filters: SearchFilters | None = None,
+        mode: SearchMode = "hybrid",
+        query_vector: Vectors | None = None,
+        candidates: int | None = None,
+    ) -> SearchResult:
+        """The best passages for ``query``; ``mode`` selects hybrid, dense-only or BM25-only."""
+        top_k = top_k or self.settings.top_k
+        pool = max(candidates or self.settings.candidates, top_k)
+        timings: dict[str, float] = {}
+        mask = self.mask(filters or SearchFilters())
+        allowed = None if mask is None else np.flatnonzero(mask).astype(np.int64)
+
+        dense: dict[int, tuple[int, float]] = {}
+        lexical: dict[int, tuple[int, float]] = {}
+        if mode in ("hybrid", "dense"):
+            if query_vector is None:
+                started = time.perf_counter()
+                query_vector = self.embedder.embed_query(query)
+                timings["embed"] = _ms(started)
+            started = time.perf_counter()
+            scores, rows = self.snapshot.dense.search(query_vector, pool, allowed)
+            dense = {int(row): (rank, float(score)) for rank, (row, score) in enumerate(zip(rows, scores, strict=True), 1)}
+            timings["dense"] = _ms(started)
+        if mode in ("hybrid", "lexical"):
+            started = time.perf_counter()
+            bm25 = self.snapshot.lexical.scores(query, mask)
+            order = np.argsort(-bm25, kind="stable")[:pool]
+            lexical = {
+                int(row): (rank, float(bm25[row]))
+                for rank, row in enumerate(order, 1)
+                if bm25[row] > 0
+            }
+            timings["lexical"] = _ms(started)
+
+        started = time.perf_counter()
+        fused: dict[int, float] = {}
+        k = self.settings.rrf_k
+        for ranking in (dense, lexical):
+            for row, (rank, _) in ranking.items():
+                fused[row] = fused.get(row, 0.0) + 1.0 / (k + rank)
+        ordered = sorted(fused, key=lambda row: (-fused[row], row))
+        hits = [self._hit(row, fused[row], dense, lexical) for row in ordered[:top_k]]
+        facets = self._facets(ordered)
+        timings["fuse"] = _ms(started)
+        return SearchResult(hits=hits, facets=facets, timings_ms=timings, query_vector=query_vector)
+
+    def _hit(
+        self,
+        row: int,
+        score: float,
+        dense: dict[int, tuple[int, float]],
+        lexical: dict[int, tuple[int, float]],
+    ) -> Hit:
+        chunk = self.snapshot.chunks[row]
+        dense_rank, dense_score = dense.get(row, (None, None))
+        lexical_rank, lexical_score = lexical.get(row, (None, None))
+        return Hit(
+            chunk=chunk,
+            document=self.snapshot.documents[chunk.doc_id],
+            score=score,
+            dense_score=dense_score,
+            lexical_score=lexical_score,
+            dense_rank=dense_rank,
+            lexical_rank=lexical_rank,
+        )
+
+    def _facets(self, rows: list[int]) -> dict[str, dict[str, int]]:
+        """Counts by country and by top-level section among all fused candidates."""
+        countries: Counter[str] = Counter()
+        sections: Counter[str] = Counter()
+        for row in rows:
+            chunk = self.snapshot.chunks[row]
+            countries[self.snapshot.documents[chunk.doc_id].country or "(none)"] += 1
+            sections[chunk.section[0] if chunk.section else "(none)"] += 1
+        return {"country": dict(countries.most_common()), "section": dict(sections.most_common())}
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 3)
