@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +41,9 @@ def load_questions(path: Path) -> list[tuple[str, bool]]:
     return [(row["question"], bool(row["answerable"])) for row in rows]
 
 
-def features(engine: QAEngine, questions: list[tuple[str, bool]]) -> list[tuple[float, float, bool]]:
+def features(
+    engine: QAEngine, questions: list[tuple[str, bool]]
+) -> list[tuple[float, float, bool]]:
     """(cosine, coverage, answerable) for every question, retrieved as ``ask`` would."""
     rows = []
     for question, answerable in questions:
@@ -55,15 +58,21 @@ def calibrate(rows: list[tuple[float, float, bool]]) -> Calibration:
     best: Calibration | None = None
     verbose_best: dict[float, tuple[float, float, float]] = {}
     for weight in WEIGHTS:
-        scores = sorted((dense + weight * coverage, answerable) for dense, coverage, answerable in rows)
+        scores = sorted(
+            (dense + weight * coverage, answerable) for dense, coverage, answerable in rows
+        )
         values = [score for score, _ in scores]
-        candidates = [(left + right) / 2 for left, right in zip(values, values[1:], strict=False)]
+        candidates = [(left + right) / 2 for left, right in itertools.pairwise(values)]
         for threshold in candidates:
             positives = [score >= threshold for score, answerable in scores if answerable]
             negatives = [score < threshold for score, answerable in scores if not answerable]
-            accuracy = (sum(positives) / max(len(positives), 1) + sum(negatives) / max(len(negatives), 1)) / 2
+            accuracy = (
+                sum(positives) / max(len(positives), 1) + sum(negatives) / max(len(negatives), 1)
+            ) / 2
             margin = min(abs(score - threshold) for score in values)
-            candidate = Calibration(weight, round(threshold, 4), round(accuracy, 4), round(margin, 4), len(rows))
+            candidate = Calibration(
+                weight, round(threshold, 4), round(accuracy, 4), round(margin, 4), len(rows)
+            )
             # accuracy to 3 decimals, so that the widest margin decides between equals
             if best is None or (round(accuracy, 3), margin) > (
                 round(best.balanced_accuracy, 3),
@@ -73,7 +82,10 @@ def calibrate(rows: list[tuple[float, float, bool]]) -> Calibration:
             if verbose_best.get(weight) is None or (accuracy, margin) > verbose_best[weight][:2]:
                 verbose_best[weight] = (accuracy, margin, threshold)
     for weight, (accuracy, margin, threshold) in verbose_best.items():
-        print(f"weight {weight:4}: balanced accuracy {accuracy:.3f} margin {margin:.3f} at {threshold:.3f}")
+        print(
+            f"weight {weight:4}: balanced accuracy {accuracy:.3f} "
+            f"margin {margin:.3f} at {threshold:.3f}"
+        )
     if best is None:
         raise ValueError("calibration needs at least two questions")
     return best

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from policyqa.errors import IngestError, IndexNotFoundError, PolicyQAError
+from policyqa.errors import IndexNotFoundError, IngestError, PolicyQAError
 from policyqa.index.embedding import Embedder, Vectors, describe_model
 from policyqa.index.lexical import LexicalIndex
 from policyqa.index.store import (
@@ -24,8 +24,8 @@ from policyqa.index.store import (
     chunker_description,
     current_version_path,
     load_snapshot,
-    writer_lock,
     write_version,
+    writer_lock,
 )
 from policyqa.index.vectors import VectorIndex
 from policyqa.ingest import (
@@ -105,9 +105,7 @@ class IndexBuilder:
                 report.passages = 0 if previous is None else len(previous.chunks)
                 report.version = None if previous is None else previous.version
                 return report
-            kept = {
-                doc_id: document for doc_id, document in known.items() if doc_id not in fresh
-            }
+            kept = {doc_id: document for doc_id, document in known.items() if doc_id not in fresh}
             self._write(previous, kept, fresh, report, progress)
         return report
 
@@ -237,12 +235,12 @@ class IndexBuilder:
         sources: list[int | None],
         progress: Progress | None,
     ) -> Vectors:
-        dimension = int(self.model["dimension"])
+        dimension = self.embedder.dimension
         vectors = np.zeros((len(chunks), dimension), dtype=np.float32)
         reused = [(row, source) for row, source in enumerate(sources) if source is not None]
         if reused and previous is not None:
-            rows, old = zip(*reused, strict=True)
-            vectors[list(rows)] = previous.vectors[list(old)]
+            targets = [row for row, _ in reused]
+            vectors[targets] = previous.vectors[[source for _, source in reused]]
         todo = [row for row, source in enumerate(sources) if source is None]
         batch = max(self.settings.embedding.batch_size * 4, 1)
         for offset in range(0, len(todo), batch):

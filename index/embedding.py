@@ -103,11 +103,10 @@ class SentenceTransformerEmbedder:
         try:
             import torch
             from sentence_transformers import SentenceTransformer
-
             from transformers.utils import logging as transformers_logging
 
-            transformers_logging.set_verbosity_error()  # no weight-loading progress bars
-            transformers_logging.disable_progress_bar()
+            transformers_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+            transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
             if settings.threads:
                 torch.set_num_threads(settings.threads)
             self._model = SentenceTransformer(str(self.path), device="cpu")
@@ -116,7 +115,8 @@ class SentenceTransformerEmbedder:
                 f"cannot load embedding model from {self.path}: {error}"
             ) from error
         self._tokenizer = self._model.tokenizer
-        self._max_tokens = int(self._model.max_seq_length)
+        # all sentence-transformers text models declare one (256 for all-MiniLM-L6-v2)
+        self._max_tokens = int(self._model.max_seq_length or 512)
 
     @property
     def name(self) -> str:
@@ -154,11 +154,13 @@ class SentenceTransformerEmbedder:
             normalize_embeddings=True,
             show_progress_bar=False,
         )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+        result: Vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        return result
 
     def embed_query(self, text: str) -> Vectors:
         """Embed one question."""
-        return self.embed([text])[0]
+        vector: Vectors = self.embed([text])[0]
+        return vector
 
     def fits(self, text: str) -> bool:
         """Counts word pieces with the model's tokenizer, [CLS] and [SEP] included."""
@@ -173,4 +175,3 @@ def describe_model(embedder: Embedder) -> dict[str, object]:
         "fingerprint": embedder.fingerprint,
         "dimension": embedder.dimension,
     }
-

@@ -120,7 +120,10 @@ class Retriever:
                 timings["embed"] = _ms(started)
             started = time.perf_counter()
             scores, rows = self.snapshot.dense.search(query_vector, pool, allowed)
-            dense = {int(row): (rank, float(score)) for rank, (row, score) in enumerate(zip(rows, scores, strict=True), 1)}
+            dense = {
+                int(row): (rank, float(score))
+                for rank, (row, score) in enumerate(zip(rows, scores, strict=True), 1)
+            }
             timings["dense"] = _ms(started)
         if mode in ("hybrid", "lexical"):
             started = time.perf_counter()

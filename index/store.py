@@ -153,7 +153,9 @@ def load_snapshot(
     try:
         documents = {
             document.doc_id: document
-            for document in (_document_from_json(line) for line in _read_jsonl(path / "documents.jsonl"))
+            for document in (
+                _document_from_json(line) for line in _read_jsonl(path / "documents.jsonl")
+            )
         }
         chunks = [_chunk_from_json(line, documents) for line in _read_jsonl(path / "chunks.jsonl")]
         vectors = np.load(path / "vectors.npy", mmap_mode="r" if mmap else None)
@@ -254,7 +256,7 @@ def write_version(
     pointer_tmp.write_text(name + "\n", encoding="utf-8")
     with pointer_tmp.open("rb") as handle:
         os.fsync(handle.fileno())
-    os.replace(pointer_tmp, index_dir / CURRENT_FILE)
+    pointer_tmp.replace(index_dir / CURRENT_FILE)  # atomic: readers see old or new, never half
     _fsync_dir(index_dir)
     _prune_versions(versions, keep=name)
     return final

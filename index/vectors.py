@@ -9,13 +9,16 @@ selector, which every FAISS index type supports.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-import faiss
+import faiss as _faiss
 import numpy as np
 import numpy.typing as npt
 
 from policyqa.settings import IndexType
+
+# faiss ships partial type stubs (no SearchParametersHNSW, no `sel=` keyword): use it untyped.
+faiss: Any = _faiss
 
 Vectors = npt.NDArray[np.float32]
 ConcreteIndexType = Literal["flat", "hnsw", "ivfpq"]
@@ -37,7 +40,7 @@ def choose_index_type(index_type: IndexType, count: int) -> ConcreteIndexType:
 class VectorIndex:
     """A FAISS index over passage vectors; row ``i`` of the vectors is passage ``i``."""
 
-    def __init__(self, index: faiss.Index, index_type: ConcreteIndexType) -> None:
+    def __init__(self, index: Any, index_type: ConcreteIndexType) -> None:
         self._index = index
         self.index_type = index_type
 
@@ -51,7 +54,7 @@ class VectorIndex:
         """Index ``vectors`` (n x d, normalised)."""
         count, dimension = vectors.shape
         concrete = choose_index_type(index_type, count)
-        index: faiss.Index
+        index: Any
         if concrete == "flat":
             index = faiss.IndexFlatIP(dimension)
         elif concrete == "hnsw":
@@ -88,7 +91,7 @@ class VectorIndex:
         keep = rows[0] >= 0
         return scores[0][keep].astype(np.float32), rows[0][keep].astype(np.int64)
 
-    def _search_parameters(self, selector: faiss.IDSelector) -> faiss.SearchParameters:
+    def _search_parameters(self, selector: Any) -> Any:
         if self.index_type == "hnsw":
             return faiss.SearchParametersHNSW(sel=selector, efSearch=HNSW_EF_SEARCH)
         if self.index_type == "ivfpq":

@@ -15,8 +15,15 @@ _COUNTRY_PATTERNS = (
     # the running header or cover line: "Country factsheet - Morocco"
     re.compile(r"Country factsheet\s*[-–—:|]\s*(?P<country>[A-Z][\w'’.\- ]{1,40}?)\s*$", re.M),
     # Table 1's caption: "Overview of cluster policy in Morocco"
-    re.compile(r"Overview of (?:the )?cluster polic(?:y|ies) in (?:the )?(?P<country>[A-Z][\w'’.\- ]{1,40}?)\s*$", re.M),
-    re.compile(r"overview of the cluster policy in (?:the )?(?P<country>[A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+)*)"),
+    re.compile(
+        r"Overview of (?:the )?cluster polic(?:y|ies) in (?:the )?"
+        r"(?P<country>[A-Z][\w'’.\- ]{1,40}?)\s*$",
+        re.M,
+    ),
+    re.compile(
+        r"overview of the cluster policy in (?:the )?"
+        r"(?P<country>[A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+)*)"
+    ),
 )
 _FACTSHEET_MARKERS = (
     re.compile(r"^Country factsheet\b", re.M | re.I),

@@ -268,9 +268,7 @@ def _cell_lines(cell: CellNode) -> list[list[Run]]:
 
 def _group_rows(table: TableNode) -> list[_RowGroup]:
     """Group rows under their label: rows with an empty first cell continue the row above."""
-    has_header = table.header is not None and any(
-        _cell_lines(cell) for cell in table.header.cells
-    )
+    has_header = table.header is not None and any(_cell_lines(cell) for cell in table.header.cells)
     groups: list[_RowGroup] = []
     for row in table.rows:
         cells = [_cell_lines(cell) for cell in row.cells]
@@ -486,9 +484,13 @@ def _render_table(
     for group in _group_rows(table):
         writer.separate("\n\n")
         label = runs_text(group.label)
-        is_contents = in_contents or any(
-            _DOT_LEADER.search(runs_text(line)) for sub in group.subrows for line in sub.lines
-        ) or bool(_DOT_LEADER.search(label))
+        is_contents = (
+            in_contents
+            or any(
+                _DOT_LEADER.search(runs_text(line)) for sub in group.subrows for line in sub.lines
+            )
+            or bool(_DOT_LEADER.search(label))
+        )
         start = writer.length
         parts: list[Part] = []
         key_value = label.endswith(":")

@@ -75,7 +75,9 @@ class PageSpan:
 class Document:
     """One ingested source file: canonical text, structure and metadata."""
 
-    doc_id: str  # stable identifier derived from the file name, e.g. "eccp-factsheet-morocco-2023.md"
+    doc_id: (
+        str  # stable identifier derived from the file name, e.g. "eccp-factsheet-morocco-2023.md"
+    )
     text: str  # canonical text: markup stripped, banners removed, tables flattened row by row
     title: str
     country: str | None  # e.g. "Morocco", read from the document or given by the user

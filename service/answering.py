@@ -130,7 +130,13 @@ class _RankedPassage:
     hit: Hit
     score: float
     block: Block | None
+    label_match: float = 0.0  # share of question terms in the passage's heading or row label
     words: set[str] = field(default_factory=set)
+
+    @property
+    def block_kind_ok(self) -> bool:
+        """Narrative and table passages, not reference-list entries."""
+        return self.hit.chunk.kind is not BlockKind.REFERENCE
 
 
 class ExtractiveAnswerer:
@@ -151,9 +157,18 @@ class ExtractiveAnswerer:
         statements = self._row_statements(passages[0], weights) if passages else []
         used = {(statement.start, statement.end) for statement in statements}
         if statements:
-            # the row answers the question; add only sentences elsewhere that match it closely
+            # The row answers the question. Add sentences only from passages whose own heading
+            # or row label matches the question too (the narrative on the same topic), and only
+            # when they match it closely.
+            related = [p for p in passages[1:] if p.label_match > 0 and p.block_kind_ok]
             room = min(2, self.settings.max_statements - len(statements))
-            extra = self._sentence_statements(passages[1:], weights, used, room, min_overlap=0.5)
+            row = passages[0].block
+            seen = (
+                _sentence_keys(passages[0].hit.document.text, row.start, row.end) if row else set()
+            )
+            extra = self._sentence_statements(
+                related, weights, used, room, min_overlap=0.5, seen=seen
+            )
         else:
             extra = self._sentence_statements(
                 passages, weights, used, self.settings.max_statements, min_overlap=0.0
@@ -178,11 +193,14 @@ class ExtractiveAnswerer:
         for hit in hits:
             chunk = hit.chunk
             label_terms = set(analyse(chunk.section[-1])) if chunk.section else set()
-            score = hit.score / best + 0.5 * _coverage(weights, label_terms)
+            label_match = _coverage(weights, label_terms)
+            score = hit.score / best + 0.5 * label_match
             if chunk.section and _SUPPLEMENTARY_SECTIONS.match(chunk.section[0]):
                 score -= 0.5
-            block = _block_of(hit.document, chunk.start) if chunk.kind is BlockKind.TABLE_ROW else None
-            ranked.append(_RankedPassage(hit, score, block, set(analyse(chunk.text))))
+            block = (
+                _block_of(hit.document, chunk.start) if chunk.kind is BlockKind.TABLE_ROW else None
+            )
+            ranked.append(_RankedPassage(hit, score, block, label_match, set(analyse(chunk.text))))
         ranked.sort(key=lambda passage: -passage.score)
         return ranked
 
@@ -193,10 +211,12 @@ class ExtractiveAnswerer:
     ) -> list[_Statement]:
         """Statements for a table row that states values: its categories and sub-rows."""
         block = passage.block
-        if block is None or _SUPPLEMENTARY_SECTIONS.match(block.section[0] if block.section else ""):
+        if block is None or _SUPPLEMENTARY_SECTIONS.match(
+            block.section[0] if block.section else ""
+        ):
             return []
-        chunk = passage.hit.chunk
-        parts = [part for part in block.parts if chunk.start <= part.start and part.end <= chunk.end]
+        # the whole row, also the parts a long row's other passages hold (quotes stay exact spans)
+        parts = list(block.parts)
         if not any(part.role in (PartRole.CATEGORY, PartRole.SUBLABEL) for part in parts):
             return []  # a list of options (Table 2) or plain text: answer with sentences instead
         text = passage.hit.document.text
@@ -245,8 +265,7 @@ class ExtractiveAnswerer:
             for index, (start, end) in enumerate(sentences)
         ]
         scored.sort(reverse=True)
-        chosen = sorted(span for _, _, span in scored[:limit])
-        return chosen
+        return sorted(span for _, _, span in scored[:limit])
 
     # --- sentences ----------------------------------------------------------------------------
 
@@ -257,6 +276,7 @@ class ExtractiveAnswerer:
         used: set[tuple[int, int]],
         room: int,
         min_overlap: float,
+        seen: set[str] | None = None,
     ) -> list[_Statement]:
         """The sentences of the passages that best match the question.
 
@@ -283,6 +303,8 @@ class ExtractiveAnswerer:
                 sentence = text[start:end]
                 if (start, end) in used or not _is_statement(sentence, chunk.kind):
                     continue
+                if seen and _dedupe_key(sentence) in seen:
+                    continue  # says what the row already said (a narrative repeating the table)
                 overlap = _coverage(weights, set(analyse(sentence)) | heading_terms)
                 if overlap < min_overlap:
                     continue
@@ -339,6 +361,10 @@ def _clean(text: str) -> str:
 
 def _dedupe_key(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def _sentence_keys(text: str, start: int, end: int) -> set[str]:
+    return {_dedupe_key(text[left:right]) for left, right in sentence_spans(text, start, end)}
 
 
 def _without_repeats(statements: list[_Statement]) -> list[_Statement]:
@@ -400,7 +426,9 @@ def verify_citations(answer: Answer, documents: dict[str, Document]) -> list[str
         if document is None:
             problems.append(f"[{citation.id}] cites unknown document {citation.doc_id!r}")
         elif document.text[citation.start : citation.end] != citation.quote:
-            problems.append(f"[{citation.id}] quote differs from {citation.doc_id} text at its span")
+            problems.append(
+                f"[{citation.id}] quote differs from {citation.doc_id} text at its span"
+            )
         elif f"[{citation.id}]" not in answer.text:
             problems.append(f"[{citation.id}] is never referenced in the answer text")
     return problems

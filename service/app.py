@@ -121,7 +121,10 @@ def _add_error_handlers(app: FastAPI) -> None:
             messages.append(f"{location}: {problem.get('msg')}" if location else problem.get("msg"))
         return JSONResponse(
             status_code=422,
-            content={"detail": "; ".join(str(message) for message in messages), "errors": _jsonable(error.errors())},
+            content={
+                "detail": "; ".join(str(message) for message in messages),
+                "errors": _jsonable(error.errors()),
+            },
         )
 
     @app.exception_handler(DocumentNotFoundError)
@@ -131,7 +134,10 @@ def _add_error_handlers(app: FastAPI) -> None:
 
 def _jsonable(errors: Any) -> Any:
     """Validation errors without the non-JSON ``ctx`` objects pydantic may attach."""
-    return [{key: value for key, value in error.items() if key in ("loc", "msg", "type")} for error in errors]
+    return [
+        {key: value for key, value in error.items() if key in ("loc", "msg", "type")}
+        for error in errors
+    ]
 
 
 def _add_routes(app: FastAPI) -> None:

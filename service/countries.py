@@ -218,7 +218,9 @@ class CountryMatcher:
         self._aliases = aliases
         ordered = sorted(aliases, key=len, reverse=True)  # longest first: "South Sudan" > "Sudan"
         self._pattern = re.compile(
-            r"(?<![\w-])(" + "|".join(re.escape(alias) for alias in ordered) + r")(?:'s|’s)?(?![\w-])",
+            r"(?<![\w-])("
+            + "|".join(re.escape(alias) for alias in ordered)
+            + r")(?:'s|’s)?(?![\w-])",
             re.IGNORECASE,
         )
 

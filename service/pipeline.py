@@ -92,7 +92,9 @@ class QAEngine:
         timings = dict(search.timings_ms)
         timings["answer"] = _ms(answer_started)
         timings["total"] = _ms(started)
-        return AskResult(answer=answer, question=evidence.question, search=search, timings_ms=timings)
+        return AskResult(
+            answer=answer, question=evidence.question, search=search, timings_ms=timings
+        )
 
 
 def open_engine(

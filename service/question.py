@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from policyqa.index.lexical import analyse
 from policyqa.service.countries import CountryMatcher
 
-
 # Words that shape a question without naming its subject ("Which instruments does it *use*?",
 # "*Tell* me about..."): left out of the question's terms so they do not count as unmatched content.
 _QUESTION_FILLER = frozenset(

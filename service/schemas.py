@@ -130,7 +130,9 @@ class DocumentSummary(BaseModel):
     country: str | None
     kind: str = Field(..., description="'factsheet' or 'reference'.")
     year: int | None
-    synthetic: bool = Field(..., description="True for generated factsheets of fictional countries.")
+    synthetic: bool = Field(
+        ..., description="True for generated factsheets of fictional countries."
+    )
     source_path: str
     sha256: str
     media_type: str

@@ -45,7 +45,8 @@ class FakeEmbedder:
         return vectors
 
     def embed_query(self, text: str) -> Vectors:
-        return self.embed([text])[0]
+        vector: Vectors = self.embed([text])[0]
+        return vector
 
     def fits(self, text: str) -> bool:
         return len(text.split()) <= self.max_words

@@ -15,7 +15,7 @@ from policyqa.errors import (
     IndexNotFoundError,
 )
 from policyqa.index import IndexBuilder, chunker_description, describe_model, load_snapshot
-from policyqa.index import store as store_module
+from policyqa.index.lexical import LexicalIndex
 from policyqa.settings import ChunkingSettings, Settings
 from tests.conftest import MOROCCO_MD, FakeEmbedder
 
@@ -100,7 +100,7 @@ def test_a_crash_mid_write_leaves_the_last_good_index(
     def explode(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(store_module.LexicalIndex, "save", explode)
+    monkeypatch.setattr(LexicalIndex, "save", explode)
     with pytest.raises(OSError, match="disk full"):
         builder.ingest_paths([corpus])
     monkeypatch.undo()
@@ -119,9 +119,16 @@ def test_manifest_records_model_chunker_documents_and_hashes(
     IndexBuilder(settings, fake_embedder).ingest_paths([_corpus(tmp_path)])
     snapshot = _snapshot(settings, fake_embedder)
     manifest = json.loads((snapshot.path / "manifest.json").read_text())
-    assert manifest["model"] == {"name": "fake-hashing", "fingerprint": "fake-hashing-v1", "dimension": 64}
+    assert manifest["model"] == {
+        "name": "fake-hashing",
+        "fingerprint": "fake-hashing-v1",
+        "dimension": 64,
+    }
     assert manifest["chunker"]["max_tokens"] == settings.chunking.max_tokens
-    assert {doc["doc_id"] for doc in manifest["documents"]} == {"eccp-factsheet-morocco-2023.md", "note.txt"}
+    assert {doc["doc_id"] for doc in manifest["documents"]} == {
+        "eccp-factsheet-morocco-2023.md",
+        "note.txt",
+    }
     assert "vectors.npy" in manifest["files"] and "dense.faiss" in manifest["files"]
     assert manifest["policyqa_version"]
 
@@ -138,7 +145,9 @@ def test_loading_with_another_model_or_chunker_says_what_to_do(
         load_snapshot(settings.index_dir, describe_model(fake_embedder), other_chunker)
 
 
-def test_missing_and_corrupt_indexes(settings: Settings, fake_embedder: FakeEmbedder, tmp_path: Path) -> None:
+def test_missing_and_corrupt_indexes(
+    settings: Settings, fake_embedder: FakeEmbedder, tmp_path: Path
+) -> None:
     with pytest.raises(IndexNotFoundError, match="policyqa ingest"):
         _snapshot(settings, fake_embedder)
     IndexBuilder(settings, fake_embedder).ingest_paths([_corpus(tmp_path)])

@@ -49,7 +49,9 @@ def test_hybrid_hits_carry_both_scores(retriever: Retriever) -> None:
     top = result.hits[0]
     assert top.chunk.section[-1] == "BUDGET"
     assert top.score > 0 and top.dense_score is not None and top.lexical_score is not None
-    assert [hit.score for hit in result.hits] == sorted((hit.score for hit in result.hits), reverse=True)
+    assert [hit.score for hit in result.hits] == sorted(
+        (hit.score for hit in result.hits), reverse=True
+    )
     assert {"embed", "dense", "lexical", "fuse"} <= set(result.timings_ms)
 
 
@@ -65,7 +67,10 @@ def test_modes(retriever: Retriever) -> None:
     [
         (SearchFilters(country="norlandia"), lambda hit: hit.document.country == "Norlandia"),
         (SearchFilters(doc_id="other.md"), lambda hit: hit.chunk.doc_id == "other.md"),
-        (SearchFilters(section="instruments"), lambda hit: "instruments" in hit.chunk.section_path.lower()),
+        (
+            SearchFilters(section="instruments"),
+            lambda hit: "instruments" in hit.chunk.section_path.lower(),
+        ),
     ],
 )
 def test_filters_restrict_every_hit(retriever: Retriever, filters: SearchFilters, check) -> None:  # type: ignore[no-untyped-def]

@@ -72,12 +72,22 @@ def test_sub_rows_keep_their_labels(morocco) -> None:  # type: ignore[no-untyped
     text = morocco.text[history.start : history.end]
     assert "Starting year: 2021" in text
     assert "Ending year (for policies with limited period): 2025" in text
-    sublabels = [morocco.text[p.start : p.end] for p in history.parts if p.role is PartRole.SUBLABEL]
-    assert sublabels == ["Ending year (for policies with limited period)", "Starting year", "Explanation"]
+    sublabels = [
+        morocco.text[p.start : p.end] for p in history.parts if p.role is PartRole.SUBLABEL
+    ]
+    assert sublabels == [
+        "Ending year (for policies with limited period)",
+        "Starting year",
+        "Explanation",
+    ]
 
 
 def test_section_paths_follow_numbering_not_markdown_levels(morocco) -> None:  # type: ignore[no-untyped-def]
-    headings = {morocco.text[b.start : b.end]: b.section for b in morocco.blocks if b.kind is BlockKind.HEADING}
+    headings = {
+        morocco.text[b.start : b.end]: b.section
+        for b in morocco.blocks
+        if b.kind is BlockKind.HEADING
+    }
     assert headings["Continuity"] == ("3. State of cluster policy", "Continuity")
     assert headings["Policy scope"] == ("3. State of cluster policy", "Policy scope")
     assert headings["Annex"] == ("Annex",)
@@ -94,6 +104,8 @@ def test_each_reference_is_a_block(morocco) -> None:  # type: ignore[no-untyped-
 def test_block_spans_are_inside_the_text(morocco) -> None:  # type: ignore[no-untyped-def]
     for block in morocco.blocks:
         assert 0 <= block.start < block.end <= len(morocco.text)
-        assert morocco.text[block.start : block.end].strip() == morocco.text[block.start : block.end]
+        assert (
+            morocco.text[block.start : block.end].strip() == morocco.text[block.start : block.end]
+        )
         for part in block.parts:
             assert block.start <= part.start < part.end <= block.end

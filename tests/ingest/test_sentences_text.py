@@ -40,9 +40,12 @@ def test_hyphenation_decided_by_the_documents_vocabulary() -> None:
 
 def test_plain_text_paragraphs_headings_and_lists() -> None:
     nodes = parse_text(
-        "1. Introduction\n\nThis policy sup-\nports clusters and supports SMEs.\n\n- first item\n- second item\n"
+        "1. Introduction\n\nThis policy sup-\nports clusters and supports SMEs.\n\n"
+        "- first item\n- second item\n"
     )
     assert isinstance(nodes[0], HeadingNode)
     assert isinstance(nodes[1], ParagraphNode)
-    assert "".join(r.text for r in nodes[1].runs) == "This policy supports clusters and supports SMEs."
+    assert (
+        "".join(r.text for r in nodes[1].runs) == "This policy supports clusters and supports SMEs."
+    )
     assert [type(node) for node in nodes[2:]] == [ListItemNode, ListItemNode]

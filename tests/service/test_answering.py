@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from policyqa.index import IndexBuilder
@@ -34,13 +32,18 @@ def test_field_question_lists_the_rows_categories(engine: QAEngine) -> None:
     assert first.section.endswith("Table 1 > POLICY OBJECTIVES")
     assert first.quote.startswith("POLICY OBJECTIVES\nIncreasing competitiveness")
     assert "Promoting entrepreneurship, start-ups and spin-offs" in answer.text
-    assert answer.text.index("[1]") < answer.text.index("[2]") if len(answer.citations) > 1 else True
+    assert (
+        answer.text.index("[1]") < answer.text.index("[2]") if len(answer.citations) > 1 else True
+    )
 
 
 def test_sub_rows_become_separate_statements(engine: QAEngine) -> None:
     answer = _ask(engine, "What is the budget?")
     assert "Overall: Data unavailable. [1]" in answer.text
-    assert [c.quote for c in answer.citations][1:3] == ["Annual: Data unavailable", "Source of funding: Data unavailable"]
+    assert [c.quote for c in answer.citations][1:3] == [
+        "Annual: Data unavailable",
+        "Source of funding: Data unavailable",
+    ]
 
 
 def test_every_marker_has_a_citation_and_back(engine: QAEngine) -> None:

@@ -54,11 +54,16 @@ def test_readyz_is_503_until_loaded_and_reports_a_failed_load(tmp_path: Path) ->
         ({"question": "x" * 2001}, "question: String should have at most 2000 characters"),
         ({"question": "ok", "top_k": 0}, "top_k: Input should be greater than or equal to 1"),
         ({"question": "ok", "top_k": 51}, "top_k: Input should be less than or equal to 50"),
-        ({"question": "ok", "filters": {"planet": "Mars"}}, "filters.planet: Extra inputs are not permitted"),
+        (
+            {"question": "ok", "filters": {"planet": "Mars"}},
+            "filters.planet: Extra inputs are not permitted",
+        ),
         ({}, "question: Field required"),
     ],
 )
-def test_invalid_ask_is_422_with_a_readable_message(client: TestClient, body: dict[str, object], message: str) -> None:
+def test_invalid_ask_is_422_with_a_readable_message(
+    client: TestClient, body: dict[str, object], message: str
+) -> None:
     response = client.post("/v1/ask", json=body)
     assert response.status_code == 422
     assert message in response.json()["detail"]
@@ -70,7 +75,18 @@ def test_ask_contract(client: TestClient) -> None:
     body = response.json()
     assert set(body) == {"answer", "answerable", "citations", "timings_ms"}
     citation = body["citations"][0]
-    assert set(citation) == {"id", "doc_id", "title", "country", "section", "page", "start", "end", "quote", "score"}
+    assert set(citation) == {
+        "id",
+        "doc_id",
+        "title",
+        "country",
+        "section",
+        "page",
+        "start",
+        "end",
+        "quote",
+        "score",
+    }
     text = client.get(f"/v1/documents/{citation['doc_id']}").json()["text"]
     for item in body["citations"]:
         assert text[item["start"] : item["end"]] == item["quote"]
@@ -84,15 +100,38 @@ def test_unknown_document_is_404(client: TestClient) -> None:
 
 
 def test_search_and_documents(client: TestClient) -> None:
-    body = client.get("/v1/search", params={"q": "instruments", "k": 3, "country": "Morocco"}).json()
-    assert len(body["results"]) == 3 and body["facets"]["country"] == {"Morocco": body["facets"]["country"]["Morocco"]}
+    body = client.get(
+        "/v1/search", params={"q": "instruments", "k": 3, "country": "Morocco"}
+    ).json()
+    assert len(body["results"]) == 3 and body["facets"]["country"] == {
+        "Morocco": body["facets"]["country"]["Morocco"]
+    }
     first = body["results"][0]
-    assert {"doc_id", "title", "country", "section", "page", "start", "end", "text", "score"} <= set(first)
+    assert {
+        "doc_id",
+        "title",
+        "country",
+        "section",
+        "page",
+        "start",
+        "end",
+        "text",
+        "score",
+    } <= set(first)
     assert client.get("/v1/search", params={"q": ""}).status_code == 422
     documents = client.get("/v1/documents").json()["documents"]
-    assert documents[0]["doc_id"] == "eccp-factsheet-morocco-2023.md" and documents[0]["chunks"] > 50
+    assert (
+        documents[0]["doc_id"] == "eccp-factsheet-morocco-2023.md" and documents[0]["chunks"] > 50
+    )
 
 
 def test_openapi_lists_the_contract(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/v1/ask", "/v1/search", "/v1/documents", "/v1/documents/{doc_id}", "/healthz", "/readyz"} <= set(paths)
+    assert {
+        "/v1/ask",
+        "/v1/search",
+        "/v1/documents",
+        "/v1/documents/{doc_id}",
+        "/healthz",
+        "/readyz",
+    } <= set(paths)

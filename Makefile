@@ -1,0 +1,46 @@
+# One-command workflows. `make serve` and `make test` set everything up from a fresh clone.
+#
+# torch is installed first, pinned to the CPU build found on the machine (torch==2.13.0);
+# installing anything that needs torch before it would pull a CUDA build of several GB.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TORCH := torch==2.13.0
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: setup serve test lint typecheck unit constraints clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet $(TORCH)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv and install policyqa with its dependencies
+
+serve: setup  ## run the service on the bundled corpus at http://127.0.0.1:8000
+	$(BIN)/policyqa serve
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+unit: setup  ## the tests only
+	$(BIN)/python -m pytest
+
+test: lint typecheck unit  ## lint, type-check and run the whole test suite
+
+constraints: setup  ## re-pin constraints.txt from the current environment
+	{ head -2 constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^policyqa'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+
+clean:
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache
