@@ -168,33 +168,39 @@ def test_pdf_answers_cite_pages(pdf_client: TestClient) -> None:
     assert "Strengthening the European economy" not in document["text"]
 
 
-SYNTHETIC_FACTSHEET = """\
-# Country factsheet
-
-{country}
-
-Synthetic factsheet: a fictional country generated for testing policyqa; not real data.
-
-## 2. National cluster policy, programmes and initiatives
-
-**Table 1 - Overview of cluster policy in {country}**
-
-|   |  |
-|---|--|
-| Policy type:  | Dedicated cluster policy  |
-| Policy name:  | {policy}  |
-| <b>POLICY OBJECTIVES</b><br> | <p><b>Supporting internationalisation activities</b></p> <p><b>Promoting green transition</b></p> <p>The {policy} aims at internationalising {country}'s clusters and greening their value chains.</p> |
-| <b>INSTRUMENTS</b><br> | <b>Financial</b> | <b>Innovation vouchers</b>  |
-|   | <b>Period</b>  | <b>Permanent</b>   |
-
-Source: ECCP (2023)
-
-### 3. State of cluster policy
-
-#### **Continuity**
-
-{country} has supported clusters continuously since {year} through successive cluster programmes.
-"""
+SYNTHETIC_FACTSHEET = "\n".join(
+    [
+        "# Country factsheet",
+        "",
+        "{country}",
+        "",
+        "Synthetic factsheet: a fictional country generated for testing policyqa; not real data.",
+        "",
+        "## 2. National cluster policy, programmes and initiatives",
+        "",
+        "**Table 1 - Overview of cluster policy in {country}**",
+        "",
+        "|   |  |",
+        "|---|--|",
+        "| Policy type:  | Dedicated cluster policy  |",
+        "| Policy name:  | {policy}  |",
+        "| <b>POLICY OBJECTIVES</b><br> | <p><b>Supporting internationalisation activities</b></p>"
+        " <p><b>Promoting green transition</b></p> <p>The {policy} aims at internationalising"
+        " {country}'s clusters and greening their value chains.</p> |",
+        "| <b>INSTRUMENTS</b><br> | <b>Financial</b> | <b>Innovation vouchers</b>  |",
+        "|   | <b>Period</b>  | <b>Permanent</b>   |",
+        "",
+        "Source: ECCP (2023)",
+        "",
+        "### 3. State of cluster policy",
+        "",
+        "#### **Continuity**",
+        "",
+        "{country} has supported clusters continuously since {year} through successive cluster"
+        " programmes.",
+        "",
+    ]
+)
 
 
 def test_a_second_country_is_answered_from_its_own_document(
