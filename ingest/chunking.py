@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from policyqa.errors import ChunkTooLongError, EmptyDocumentError
-from policyqa.ingest.sentences import sentence_spans
+from policyqa.ingest.sentences import line_spans, sentence_spans
 from policyqa.ingest.tokens import TokenCounter
 from policyqa.ingest.types import Block, BlockKind, Chunk, Document
 from policyqa.settings import ChunkingSettings
@@ -140,7 +140,7 @@ class _Chunker:
 
     def _units(self, start: int, end: int) -> list[tuple[int, int]]:
         """Lines first (table sub-rows, categories), then sentences."""
-        lines = [span for span in _line_spans(self.text, start, end) if span[1] > span[0]]
+        lines = [span for span in line_spans(self.text, start, end) if span[1] > span[0]]
         if len(lines) > 1:
             return lines
         return sentence_spans(self.text, start, end)
@@ -191,22 +191,6 @@ class _Chunker:
 
 def _embedding_text(context: str, text: str) -> str:
     return f"{context}\n{text}" if context else text
-
-
-def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    spans = []
-    cursor = start
-    while cursor < end:
-        newline = text.find("\n", cursor, end)
-        stop = end if newline < 0 else newline
-        left, right = cursor, stop
-        while left < right and text[left].isspace():
-            left += 1
-        while right > left and text[right - 1].isspace():
-            right -= 1
-        spans.append((left, right))
-        cursor = stop + 1
-    return spans
 
 
 def _word_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

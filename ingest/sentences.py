@@ -74,7 +74,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     """Spans of the sentences of ``text[start:end]``, trimmed of surrounding whitespace."""
     stop = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
-    for line_start, line_end in _line_spans(text, start, stop):
+    for line_start, line_end in _raw_line_spans(text, start, stop):
         cursor = line_start
         for match in _END.finditer(text, line_start, line_end):
             boundary = match.end()
@@ -90,7 +90,12 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return [(left, right) for left, right in spans if right > left]
 
 
-def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the lines of ``text[start:end]``, trimmed of surrounding whitespace."""
+    return [_trim(text, left, right) for left, right in _raw_line_spans(text, start, end)]
+
+
+def _raw_line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = []
     cursor = start
     while cursor < end:
