@@ -21,12 +21,14 @@ import json
 import re
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from policyqa import __version__
@@ -43,7 +45,35 @@ from policyqa.service.schemas import CitationOut, Filters
 MODEL_ID = "policyqa-extractive"
 MAX_QUESTION_CHARS = 2000  # the same bound as /v1/ask's question
 
-router = APIRouter(tags=["chat (OpenAI-compatible)"])
+
+class OpenAIErrorRoute(APIRoute):
+    """A route whose error responses also carry OpenAI's ``error`` object.
+
+    OpenAI SDKs show ``error.message`` and nothing else of an error body; policyqa's clients read
+    ``detail``. Both are sent, with the same readable message.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def with_openai_errors(request: Request) -> Response:
+            try:
+                return await handle(request)
+            except RequestValidationError as error:
+                # the app's handler words the message; keep its body and add the error object
+                readable = request.app.exception_handlers[RequestValidationError]
+                response = await readable(request, error)
+                body = json.loads(bytes(response.body))
+                return _openai_error(422, body["detail"], code="invalid_request", extra=body)
+            except DocumentNotFoundError as error:
+                return _openai_error(404, str(error), param="filters.doc_id", code="not_found")
+            except HTTPException as error:  # 503 while the index loads (SDKs retry it)
+                return _openai_error(error.status_code, str(error.detail), code="unavailable")
+
+        return with_openai_errors
+
+
+router = APIRouter(tags=["chat (OpenAI-compatible)"], route_class=OpenAIErrorRoute)
 
 
 # --- request ------------------------------------------------------------------------------------
@@ -448,10 +478,20 @@ def _sse(chunks: Iterator[ChatCompletionChunk]) -> Iterator[str]:
     yield "data: [DONE]\n\n"
 
 
-def _openai_error(status: int, message: str, param: str, code: str) -> JSONResponse:
-    """An error readable by OpenAI SDKs (``error``) and by policyqa's clients (``detail``)."""
-    error = {"message": message, "type": "invalid_request_error", "param": param, "code": code}
-    return JSONResponse(status_code=status, content={"detail": message, "error": error})
+def _openai_error(
+    status: int,
+    message: str,
+    *,
+    code: str,
+    param: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> JSONResponse:
+    """An error body readable by OpenAI SDKs (``error``) and by policyqa's clients (``detail``)."""
+    kind = "server_error" if status >= 500 else "invalid_request_error"
+    error = {"message": message, "type": kind, "param": param, "code": code}
+    return JSONResponse(
+        status_code=status, content={**(extra or {}), "detail": message, "error": error}
+    )
 
 
 def _index_created(engine: QAEngine) -> int:
