@@ -14,7 +14,15 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    Request,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
 
 from tests.service.live.conftest import LiveServer
 
@@ -31,7 +39,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-LAPTOP = {"width": 1366, "height": 768}
+LAPTOP: ViewportSize = {"width": 1366, "height": 768}
 
 
 @pytest.fixture(scope="module")
@@ -50,14 +58,18 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     opened = context.new_page()
     errors: list[str] = []
     foreign: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    def on_request(request: Request) -> None:
+        if not request.url.startswith(live_server.url):
+            foreign.append(request.url)
+
     opened.on("pageerror", lambda error: errors.append(str(error)))
-    opened.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    opened.on(
-        "request",
-        lambda request: (
-            None if request.url.startswith(live_server.url) else foreign.append(request.url)
-        ),
-    )
+    opened.on("console", on_console)
+    opened.on("request", on_request)
     opened.set_default_timeout(30_000)
     yield opened
     context.close()
