@@ -43,7 +43,8 @@ test: lint typecheck unit  ## lint, type-check and run the whole test suite
 browser:  ## install chromium and chromium-driver when /usr/bin/chromium is missing
 	@test -x /usr/bin/chromium || { \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && $$SUDO apt-get install -y chromium chromium-driver; }
+		$$SUDO apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
 
 screenshot: setup browser  ## re-take docs/screenshot.png (the README's) with the browser test
 	SCREENSHOT_PATH=docs/screenshot.png $(BIN)/python -m pytest -q \
