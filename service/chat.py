@@ -10,8 +10,8 @@ as Server-Sent Events of ``chat.completion.chunk`` objects, statement by stateme
 carrying the citations, then ``data: [DONE]``. ``GET /v1/models`` lists the one model.
 
 Follow-ups read the conversation: ``contextual_question`` resolves "What about its instruments?"
-after a question on Morocco into a question restricted to Morocco, and "What about Norlandia?"
-into the previous question asked about Norlandia.
+after a question on Morocco into a question restricted to Morocco, and "What about Valdoria?"
+into the previous question asked about Valdoria.
 """
 
 from __future__ import annotations
@@ -254,7 +254,7 @@ class ModelCard(BaseModel):
 
     id: str
     object: Literal["model"] = "model"
-    created: int = Field(..., description="Unix time the index was loaded.")
+    created: int = Field(..., description="Unix time the live index version was written.")
     owned_by: str = "policyqa"
 
 
@@ -268,7 +268,7 @@ class ModelList(BaseModel):
 # --- follow-ups ---------------------------------------------------------------------------------
 
 # Words of a follow-up that ask for "the same again" without naming a topic ("What about
-# Norlandia?", "And the same for Norlandia?", "Tell me more"): a message of only these and country
+# Valdoria?", "And the same for Valdoria?", "Tell me more"): a message of only these and country
 # names takes its topic from the previous question.
 _FOLLOW_UP_FILLER = frozenset(
     analyse(
@@ -294,7 +294,7 @@ def contextual_question(
       that names exactly one: "What about its instruments?" after a question on Morocco asks about
       Morocco's instruments (a country filter). A carried country that no document covers is
       named in the question instead, so that the answer says the documents do not cover it.
-    - A message with no topic of its own ("What about Norlandia?", "And the same for Norlandia")
+    - A message with no topic of its own ("What about Valdoria?", "And the same for Valdoria")
       asks the previous question again, about the country it names (or the carried one).
 
     Assistant and system turns are not read: answers name countries they do not cover.
@@ -310,7 +310,7 @@ def contextual_question(
     if matcher.find(question):  # the question names its subject: the engine reads it from there
         return ResolvedQuestion(question, SearchFilters())
     if named:
-        subject = named[0]  # "What about Norlandia?" after a question that named no country
+        subject = named[0]  # "What about Valdoria?" after a question that named no country
     else:
         carried = next((found for turn in reversed(earlier) if (found := matcher.find(turn))), [])
         if len(carried) != 1:  # none, or a comparison of several: no single subject to carry
