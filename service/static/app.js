@@ -236,7 +236,9 @@
       return;
     }
     setStatus(state.mode === "ask" ? "Answering…" : "Searching…");
-    submitButton.disabled = true;
+    // the button stays enabled: a disabled default button would block Enter, and a newer query
+    // simply supersedes this one (its late answer is ignored)
+    document.body.setAttribute("aria-busy", "true");
     try {
       if (state.mode === "ask") {
         await runAsk(state, id);
@@ -246,7 +248,7 @@
     } catch (error) {
       if (id === request) setStatus(`Error: ${error.message}`, true);
     } finally {
-      if (id === request) submitButton.disabled = false;
+      if (id === request) document.body.removeAttribute("aria-busy");
     }
   }
 
