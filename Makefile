@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup serve test lint typecheck unit constraints clean
+.PHONY: setup serve test lint typecheck unit browser screenshot constraints clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,10 +33,22 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-unit: setup  ## the tests only
+unit: setup browser  ## the tests only
 	$(BIN)/python -m pytest
 
 test: lint typecheck unit  ## lint, type-check and run the whole test suite
+
+# The browser test drives Debian's Chromium (Playwright's own browser download does not work
+# offline); installed once, with sudo only when not root.
+browser:  ## install chromium and chromium-driver when /usr/bin/chromium is missing
+	@test -x /usr/bin/chromium || { \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
+
+screenshot: setup browser  ## re-take docs/screenshot.png (the README's) with the browser test
+	SCREENSHOT_PATH=docs/screenshot.png $(BIN)/python -m pytest -q \
+		tests/service/live/test_page_browser.py -k search_filter_open
 
 constraints: setup  ## re-pin constraints.txt from the current environment
 	{ head -2 constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^policyqa'; } > constraints.txt.new

@@ -104,6 +104,11 @@ def create_app(
     app.state.settings = settings
     _add_error_handlers(app)
     _add_routes(app)
+    # imported here: these modules import EngineDep from this one
+    from policyqa.service import chat, page
+
+    app.include_router(chat.router)
+    page.add_page(app)
     return app
 
 
