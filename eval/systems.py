@@ -4,10 +4,11 @@ In process, over one index and one embedding model:
 
 - ``bm25``: ``Retriever.search(mode="lexical")``; retrieval only.
 - ``dense``: ``Retriever.search(mode="dense")``; retrieval only.
-- ``hybrid``: ``Retriever.search(mode="hybrid")`` (reciprocal rank fusion); retrieval only.
+- ``hybrid``: ``Retriever.search(mode="hybrid", labels=False)``: dense and BM25 fused by
+  reciprocal rank, nothing else; retrieval only.
 - ``full``: what ``/v1/ask`` does: the answer and citations of ``QAEngine.ask``, and as its ranking
   the passages in the order its answerer weighs them (``QAEngine.rank``: the question's country
-  filter, then the answerer's re-ranking).
+  filter, hybrid retrieval with the section-label ranking, then the answerer's re-ranking).
 - ``tutorial``: fixed 1000-character chunks, dense only, the top passages as the answer
   (``policyqa.eval.tutorial``).
 
@@ -93,7 +94,7 @@ def _passage(hit: Hit) -> PassageSpan:
 
 
 def _retrieve_ms(timings: dict[str, float]) -> float:
-    return sum(timings.get(stage, 0.0) for stage in ("dense", "lexical", "fuse"))
+    return sum(timings.get(stage, 0.0) for stage in ("dense", "lexical", "labels", "fuse"))
 
 
 def _stage_timings(timings: dict[str, float], total: float) -> dict[str, float]:
@@ -127,7 +128,8 @@ class RetrieverSystem:
     def run(self, question: str) -> SystemOutput:
         """Search with this mode."""
         started = time.perf_counter()
-        result = self.engine.retriever.search(question, RANKING_DEPTH, mode=self.mode)
+        # plain fusion of the two retrievers: the section-label ranking belongs to the full system
+        result = self.engine.retriever.search(question, RANKING_DEPTH, mode=self.mode, labels=False)
         total = (time.perf_counter() - started) * 1000
         return SystemOutput(
             ranking=tuple(_passage(hit) for hit in result.hits),

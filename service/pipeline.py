@@ -79,7 +79,7 @@ class QAEngine:
         if filters.country is None and len(parsed.indexed_countries) == 1:
             filters = SearchFilters(parsed.indexed_countries[0], filters.doc_id, filters.section)
         passages = max(top_k or self.settings.retrieval.top_k, self.settings.answer.passages)
-        search = self.retriever.search(question, passages, filters)
+        search = self.retriever.search(self._search_text(parsed, filters), passages, filters)
         evidence = Evidence(
             question=parsed,
             hits=search.hits,
@@ -101,6 +101,13 @@ class QAEngine:
         if isinstance(self.answerer, PassageRanker):
             return self.answerer.rank_passages(evidence)
         return list(evidence.hits)
+
+    def _search_text(self, parsed: Question, filters: SearchFilters) -> str:
+        """The question without the country its search is restricted to: the filter says it."""
+        if filters.country is None:
+            return parsed.text
+        named = [c for c in parsed.indexed_countries if c.lower() == filters.country.lower()]
+        return (self.countries.remove(parsed.text, named) if named else "") or parsed.text
 
     def ask(
         self, question: str, top_k: int | None = None, filters: SearchFilters | None = None
