@@ -86,3 +86,16 @@ def test_facets_count_candidates_by_country_and_section(retriever: Retriever) ->
     facets = retriever.search("cluster instruments", top_k=5).facets
     assert set(facets) == {"country", "section"}
     assert facets["country"]["Morocco"] > 0 and facets["country"]["Norlandia"] > 0
+
+
+def test_a_question_naming_a_passage_label_promotes_that_passage(retriever: Retriever) -> None:
+    question = "What is the overall budget of the Industrial Acceleration Plan?"
+    matched = retriever.label_matches(question)
+    assert {retriever.snapshot.chunks[row].section[-1] for row in matched} == {"BUDGET"}
+    # a word shared with a label does not name it: "policy" is half of no label's weight
+    assert retriever.label_matches("What does the policy say?") == {}
+    fused = retriever.search(question, top_k=3)
+    assert fused.hits[0].chunk.section[-1] == "BUDGET" and "labels" in fused.timings_ms
+    plain = retriever.search(question, top_k=3, labels=False)
+    assert "labels" not in plain.timings_ms
+    assert "labels" not in retriever.search(question, top_k=3, mode="lexical").timings_ms
