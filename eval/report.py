@@ -27,7 +27,8 @@ METRIC_NOTES = """\
   **nDCG@10**: rank-discounted gain of the relevant passages in the first 10. All three computed
   by ir-measures (trec_eval).
 - **Key-fact recall**: share of a question's key facts found in the answer (words compared, case
-  and punctuation ignored); a declined answerable question scores 0.
+  and punctuation ignored); a declined answerable question scores 0. Longer answers find more:
+  read it next to the answers' median length and the citation precision.
 - **Citation validity**: share of citations whose quote is exactly the document's text at the
   cited span. **Precision**: share of an answer's citations that overlap gold evidence (answered
   questions). **Recall**: share of the gold evidence spans some citation overlaps (answerable
@@ -115,6 +116,7 @@ def markdown_report(report: dict[str, Any], per_question: Sequence[dict[str, Any
                 "system",
                 "key-fact recall",
                 "answered",
+                "median length",
                 "citation validity",
                 "citation precision",
                 "citation recall",
@@ -126,6 +128,7 @@ def markdown_report(report: dict[str, Any], per_question: Sequence[dict[str, Any
                     name,
                     entry["answer"]["key_fact_recall"],
                     f"{entry['answer']['answered']}/{entry['answer']['questions']}",
+                    _chars(entry["answer"]["median_chars"]),
                     entry["citations"]["validity"],
                     entry["citations"]["precision"],
                     entry["citations"]["recall"],
@@ -186,6 +189,10 @@ def markdown_report(report: dict[str, Any], per_question: Sequence[dict[str, Any
     lines += [f"- **{name}**: {entry['description']}" for name, entry in systems.items()]
     lines += ["", "## Metrics", "", METRIC_NOTES]
     return "\n".join(lines)
+
+
+def _chars(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f} chars"
 
 
 def _latency(values: dict[str, float] | None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import platform
+import statistics
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -301,6 +302,10 @@ def _answer_metrics(results: list[Outcome], text_of: TextSource) -> dict[str, An
             "key_fact_recall_answered": _round(mean(_key_fact_recall(r) for r in answered)),
             "answered": len(answered),
             "questions": len(answerable),
+            # key-fact recall rewards long answers: read it next to how long they are
+            "median_chars": _median(
+                [len(r.output.answer.text) for r in answered if r.output.answer]
+            ),
         },
         "citations": {
             "count": len(citations),
@@ -419,6 +424,10 @@ def _counts(values: Any) -> dict[str, int]:
     for value in values:
         counts[value] = counts.get(value, 0) + 1
     return dict(sorted(counts.items()))
+
+
+def _median(values: list[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
 
 
 def _round(value: float | None) -> float | None:
