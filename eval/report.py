@@ -218,6 +218,8 @@ def write_chart(report: dict[str, Any], path: Path) -> None:
         ("citation recall", "citations", "recall"),
         ("abstention recall", "abstention", "recall"),
     ]
+    palette = plt.get_cmap("tab10")
+    colours = {name: palette(index % 10) for index, name in enumerate(names)}  # one per system
     panels = 2 if answering else 1
     figure, axes = plt.subplots(1, panels, figsize=(6.5 * panels, 4.2), squeeze=False)
     _bars(
@@ -225,6 +227,7 @@ def write_chart(report: dict[str, Any], path: Path) -> None:
         [title for title, _ in retrieval],
         {name: [systems[name]["retrieval"][key] for _, key in retrieval] for name in names},
         "Retrieval",
+        colours,
     )
     if answering:
         _bars(
@@ -235,6 +238,7 @@ def write_chart(report: dict[str, Any], path: Path) -> None:
                 for name in answering
             },
             "Answers",
+            colours,
         )
     figure.suptitle(
         f"policyqa evaluation: {report['questions']} questions, {report['measured_at'][:10]}"
@@ -244,16 +248,23 @@ def write_chart(report: dict[str, Any], path: Path) -> None:
     plt.close(figure)
 
 
-def _bars(axis: Any, metrics: list[str], values: dict[str, list[float]], title: str) -> None:
+def _bars(
+    axis: Any,
+    metrics: list[str],
+    values: dict[str, list[float]],
+    title: str,
+    colours: dict[str, Any],
+) -> None:
     width = 0.8 / max(len(values), 1)
     for index, (name, row) in enumerate(values.items()):
         positions = [m + (index - (len(values) - 1) / 2) * width for m in range(len(metrics))]
-        axis.bar(positions, row, width, label=name)
+        axis.bar(positions, row, width, label=name, color=colours[name])
     axis.set_xticks(range(len(metrics)), metrics, fontsize=8)
-    axis.set_ylim(0, 1.05)
+    axis.set_ylim(0, 1.18)  # room for the legend above the bars
+    axis.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     axis.set_title(title)
     axis.grid(axis="y", alpha=0.3)
-    axis.legend(fontsize=8, loc="lower right")
+    axis.legend(fontsize=8, loc="upper center", ncol=len(values), frameon=False)
 
 
 def summary_lines(report: dict[str, Any]) -> list[str]:
