@@ -165,7 +165,7 @@ def locate_evidence(
             if text is None:
                 raise GoldDataError(
                     f"question {question.id!r} cites document {evidence.doc_id!r}, which is not "
-                    "in the evaluated index (add it with --corpus)"
+                    "in the evaluated index (index it, or pass it with --corpus)"
                 )
             found = find_all(text, evidence.quote)
             if not found:

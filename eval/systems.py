@@ -94,7 +94,7 @@ def _passage(hit: Hit) -> PassageSpan:
 
 
 def _retrieve_ms(timings: dict[str, float]) -> float:
-    return sum(timings.get(stage, 0.0) for stage in ("dense", "lexical", "labels", "fuse"))
+    return sum(timings.get(stage, 0.0) for stage in ("dense", "lexical", "fuse"))
 
 
 def _stage_timings(timings: dict[str, float], total: float) -> dict[str, float]:

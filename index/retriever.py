@@ -157,18 +157,16 @@ class Retriever:
             }
             timings["lexical"] = _ms(started)
 
+        started = time.perf_counter()  # label matching is part of fusion ("fuse" timing)
         labelled: dict[int, tuple[int, float]] = {}
         if mode == "hybrid" and (self.settings.label_ranking if labels is None else labels):
-            started = time.perf_counter()
             # a label match promotes passages the content retrievers found; it never brings in
             # a passage on its label alone (the BUDGET rows of every other factsheet, say)
             found = np.fromiter({*dense, *lexical}, dtype=np.int64)
             candidates_mask = np.zeros(len(self.snapshot.chunks), dtype=bool)
             candidates_mask[found] = True
             labelled = self.label_matches(query, candidates_mask)
-            timings["labels"] = _ms(started)
 
-        started = time.perf_counter()
         fused: dict[int, float] = {}
         k = self.settings.rrf_k
         for ranking in (dense, lexical, labelled):

@@ -89,13 +89,16 @@ def test_facets_count_candidates_by_country_and_section(retriever: Retriever) ->
 
 
 def test_a_question_naming_a_passage_label_promotes_that_passage(retriever: Retriever) -> None:
-    question = "What is the overall budget of the Industrial Acceleration Plan?"
-    matched = retriever.label_matches(question)
+    budget = "What is the overall budget of the Industrial Acceleration Plan?"
+    matched = retriever.label_matches(budget)
     assert {retriever.snapshot.chunks[row].section[-1] for row in matched} == {"BUDGET"}
     # a word shared with a label does not name it: "policy" is half of no label's weight
     assert retriever.label_matches("What does the policy say?") == {}
-    fused = retriever.search(question, top_k=3)
-    assert fused.hits[0].chunk.section[-1] == "BUDGET" and "labels" in fused.timings_ms
-    plain = retriever.search(question, top_k=3, labels=False)
-    assert "labels" not in plain.timings_ms
-    assert "labels" not in retriever.search(question, top_k=3, mode="lexical").timings_ms
+
+    # the plan's name, in many passages, outweighs "objectives" in both content rankings;
+    # the label ranking brings both passages of the POLICY OBJECTIVES row to the top
+    question = "List the policy objectives of the Industrial Acceleration Plan."
+    plain = retriever.search(question, top_k=2, labels=False).hits
+    fused = retriever.search(question, top_k=2).hits
+    assert [hit.chunk.section[-1] for hit in fused] == ["POLICY OBJECTIVES"] * 2
+    assert [hit.chunk.section[-1] for hit in plain] != ["POLICY OBJECTIVES"] * 2
