@@ -123,13 +123,18 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--index-dir",
         type=Path,
+        metavar="DIR",
         help="index folder to build and reuse (default: a temporary folder)",
     )
     evaluate.add_argument(
-        "--out", type=Path, default=Path("eval-report"), help="report folder (default eval-report)"
+        "--out",
+        type=Path,
+        default=Path("eval-report"),
+        metavar="DIR",
+        help="report folder (default eval-report)",
     )
     evaluate.add_argument(
-        "--url", help="evaluate the service at this URL through its HTTP API instead"
+        "--url", metavar="URL", help="evaluate the service at URL through its HTTP API instead"
     )
     return parser
 
