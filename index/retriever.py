@@ -15,11 +15,15 @@ import numpy as np
 import numpy.typing as npt
 
 from policyqa.index.embedding import Embedder, Vectors
+from policyqa.index.lexical import analyse
 from policyqa.index.store import IndexSnapshot
 from policyqa.ingest import Chunk, Document
 from policyqa.settings import RetrievalSettings
 
 SearchMode = Literal["hybrid", "dense", "lexical"]
+#: Share of a label's IDF-weighted terms a question must hold to name it ("What is the budget?"
+#: names BUDGET; "policy" alone does not name "POLICY OBJECTIVES").
+LABEL_MATCH = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,16 @@ class Retriever:
         )
         self._doc_ids = np.array([chunk.doc_id for chunk in chunks], dtype=object)
         self._sections = [chunk.section_path.lower() for chunk in chunks]
+        # passages grouped by the analysed terms of their own label (a table row's label or the
+        # heading they sit under): few distinct labels, so matching a question against them is cheap
+        rows_by_label: dict[tuple[str, ...], list[int]] = {}
+        for row, chunk in enumerate(chunks):
+            label = tuple(sorted(set(analyse(chunk.section[-1])))) if chunk.section else ()
+            if label:
+                rows_by_label.setdefault(label, []).append(row)
+        self._labels = {
+            label: np.array(rows, dtype=np.int64) for label, rows in rows_by_label.items()
+        }
 
     @property
     def countries(self) -> list[str]:
@@ -103,8 +117,15 @@ class Retriever:
         mode: SearchMode = "hybrid",
         query_vector: Vectors | None = None,
         candidates: int | None = None,
+        labels: bool | None = None,
     ) -> SearchResult:
-        """The best passages for ``query``; ``mode`` selects hybrid, dense-only or BM25-only."""
+        """The best passages for ``query``; ``mode`` selects hybrid, dense-only or BM25-only.
+
+        In hybrid mode a third ranking joins the fusion when ``labels`` (default: the
+        ``label_ranking`` setting): the passages whose own label the question names
+        (``label_matches``), so that "What is the budget?" finds the BUDGET row even when the
+        plan's name, repeated across the document, dominates both other rankings.
+        """
         top_k = top_k or self.settings.top_k
         pool = max(candidates or self.settings.candidates, top_k)
         timings: dict[str, float] = {}
@@ -136,10 +157,19 @@ class Retriever:
             }
             timings["lexical"] = _ms(started)
 
-        started = time.perf_counter()
+        started = time.perf_counter()  # label matching is part of fusion ("fuse" timing)
+        labelled: dict[int, tuple[int, float]] = {}
+        if mode == "hybrid" and (self.settings.label_ranking if labels is None else labels):
+            # a label match promotes passages the content retrievers found; it never brings in
+            # a passage on its label alone (the BUDGET rows of every other factsheet, say)
+            found = np.fromiter({*dense, *lexical}, dtype=np.int64)
+            candidates_mask = np.zeros(len(self.snapshot.chunks), dtype=bool)
+            candidates_mask[found] = True
+            labelled = self.label_matches(query, candidates_mask)
+
         fused: dict[int, float] = {}
         k = self.settings.rrf_k
-        for ranking in (dense, lexical):
+        for ranking in (dense, lexical, labelled):
             for row, (rank, _) in ranking.items():
                 fused[row] = fused.get(row, 0.0) + 1.0 / (k + rank)
         ordered = sorted(fused, key=lambda row: (-fused[row], row))
@@ -147,6 +177,36 @@ class Retriever:
         facets = self._facets(ordered)
         timings["fuse"] = _ms(started)
         return SearchResult(hits=hits, facets=facets, timings_ms=timings, query_vector=query_vector)
+
+    def label_matches(
+        self, query: str, mask: npt.NDArray[np.bool_] | None = None
+    ) -> dict[int, tuple[int, float]]:
+        """Passages whose label the question names, as {row: (rank, share)}.
+
+        A label is named when the question holds at least ``LABEL_MATCH`` of its IDF-weighted
+        terms. Labels are ranked by that share, and every passage under a label gets the label's
+        rank: the other rankings decide between passages of one label (the same row of many
+        countries' factsheets, say).
+        """
+        terms = set(analyse(query))
+        if not terms:
+            return {}
+        lexical = self.snapshot.lexical
+        shares: dict[tuple[str, ...], float] = {}
+        for label in self._labels:
+            weights = [lexical.idf(term) for term in label]
+            total = sum(weights)
+            found = sum(w for term, w in zip(label, weights, strict=True) if term in terms)
+            if total > 0 and found / total >= LABEL_MATCH:
+                shares[label] = found / total
+        ranked: dict[int, tuple[int, float]] = {}
+        levels = sorted(set(shares.values()), reverse=True)
+        for label, share in shares.items():
+            rank = levels.index(share) + 1
+            for row in self._labels[label]:
+                if mask is None or mask[row]:
+                    ranked[int(row)] = (rank, share)
+        return ranked
 
     def _hit(
         self,

@@ -26,6 +26,7 @@ EPILOG = """examples:
   policyqa ask "What are the policy objectives of Morocco's industrial policy?"
   policyqa serve --port 8000
   policyqa remove eccp-factsheet-morocco-2023.pdf
+  policyqa eval --out eval-report
 """
 
 
@@ -97,6 +98,44 @@ def build_parser() -> argparse.ArgumentParser:
         )
     )
     remove.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
+
+    evaluate = commands.add_parser(
+        "eval",
+        help="evaluate retrieval, answers and citations on gold questions; write reports",
+        description="Run the gold questions through the full system and the baselines (BM25, "
+        "dense, hybrid, a tutorial pipeline), or through a running service with --url, and write "
+        "report.json, report.md and chart.png. Example: policyqa eval --out eval-report",
+    )
+    evaluate.add_argument(
+        "--dataset",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="gold questions (JSONL, see eval/README.md); repeatable (default: the bundled set)",
+    )
+    evaluate.add_argument(
+        "--corpus",
+        type=Path,
+        action="append",
+        metavar="PATH",
+        help="documents to index for the questions; repeatable (default: the bundled corpus)",
+    )
+    evaluate.add_argument(
+        "--index-dir",
+        type=Path,
+        metavar="DIR",
+        help="index folder to build and reuse (default: a temporary folder)",
+    )
+    evaluate.add_argument(
+        "--out",
+        type=Path,
+        default=Path("eval-report"),
+        metavar="DIR",
+        help="report folder (default eval-report)",
+    )
+    evaluate.add_argument(
+        "--url", metavar="URL", help="evaluate the service at URL through its HTTP API instead"
+    )
     return parser
 
 
@@ -105,8 +144,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        settings = Settings().with_overrides(index_dir=getattr(args, "index_dir", None))
-        handler = {"ingest": _ingest, "serve": _serve, "ask": _ask, "remove": _remove}
+        index_dir = None if args.command == "eval" else getattr(args, "index_dir", None)
+        settings = Settings().with_overrides(index_dir=index_dir)
+        handler = {
+            "ingest": _ingest,
+            "serve": _serve,
+            "ask": _ask,
+            "remove": _remove,
+            "eval": _eval,
+        }
         return handler[args.command](args, settings)
     except CommandError as error:
         print(f"policyqa: error: {error}", file=sys.stderr)
@@ -230,6 +276,29 @@ def _remove(args: argparse.Namespace, settings: Settings) -> int:
         f"removed {', '.join(report.removed)}; {report.passages} passages remain "
         f"(version {report.version})"
     )
+    return 0
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from policyqa.eval.dataset import DEFAULT_DATASET
+    from policyqa.eval.report import summary_lines
+    from policyqa.eval.runner import evaluate_in_process, evaluate_service
+
+    datasets = args.dataset or [DEFAULT_DATASET]
+    if args.url:
+        if args.index_dir or args.corpus:
+            raise CommandError("--url evaluates a running service: drop --index-dir and --corpus")
+        report = evaluate_service(datasets, args.out, url=args.url)
+    else:
+        report = evaluate_in_process(
+            datasets,
+            args.out,
+            settings=settings,
+            index_dir=args.index_dir,
+            corpus=args.corpus or [],
+        )
+    print("\n".join(summary_lines(report)))
+    print(f"reports in {args.out}: report.json, report.md, chart.png, questions.jsonl")
     return 0
 
 

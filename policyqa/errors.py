@@ -77,3 +77,14 @@ class EmbeddingModelError(PolicyQAError):
 
 class ChunkTooLongError(PolicyQAError):
     """A chunk cannot be split below the embedding model's maximum sequence length."""
+
+
+# --- evaluation ---------------------------------------------------------------------------------
+
+
+class EvaluationError(PolicyQAError):
+    """An evaluation run cannot go on (unreachable service, corpus that failed to index, ...)."""
+
+
+class GoldDataError(EvaluationError):
+    """A gold dataset is malformed or no longer matches the documents it cites."""

@@ -89,6 +89,13 @@ class RetrievalSettings(_Section):
         50, ge=1, le=1000, description="Candidates taken from each retriever before fusion."
     )
     rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal rank fusion constant k.")
+    label_ranking: bool = Field(
+        True,
+        description=(
+            "Fuse a third ranking into hybrid search: passages whose own label (table row label "
+            "or heading) the question names, e.g. the BUDGET row for 'What is the budget?'."
+        ),
+    )
     index_type: IndexType = Field(
         "auto",
         description=(

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from policyqa.index import Hit
 from policyqa.index.lexical import LexicalIndex, analyse
@@ -74,6 +74,15 @@ class Answerer(Protocol):
 
     def answer(self, evidence: Evidence) -> Answer:
         """The answer to ``evidence.question`` built from ``evidence.hits``."""
+        ...
+
+
+@runtime_checkable
+class PassageRanker(Protocol):
+    """An answerer that can show the order in which it weighs the retrieved passages."""
+
+    def rank_passages(self, evidence: Evidence) -> list[Hit]:
+        """``evidence.hits`` re-ranked as the answerer weighs them."""
         ...
 
 
@@ -179,6 +188,17 @@ class ExtractiveAnswerer:
         return _compose(statements)
 
     # --- passages -----------------------------------------------------------------------------
+
+    def rank_passages(self, evidence: Evidence) -> list[Hit]:
+        """The retrieved passages in the order this answerer weighs them.
+
+        The passages it reads (``settings.passages``) in its own re-ranked order, then any further
+        retrieved passages in retrieval order. Used by the evaluation to score the ranking that
+        the answers are built from; answering does not call it.
+        """
+        weights = _term_weights(evidence.question.terms, evidence.lexical)
+        ranked = [passage.hit for passage in self._rank_passages(evidence.hits, weights)]
+        return [*ranked, *list(evidence.hits)[len(ranked) :]]
 
     def _rank_passages(
         self, hits: Sequence[Hit], weights: dict[str, float]

@@ -240,6 +240,30 @@ class CountryMatcher:
                 found.append(country)
         return found
 
+    def remove(self, text: str, countries: Iterable[str]) -> str:
+        """``text`` without its mentions of ``countries`` (names, adjectives, possessives).
+
+        Once a search is restricted to a country's documents, its name in the query no longer
+        tells passages apart; left in, it pulls the query's embedding towards whatever passage
+        names the country (a reference title, the introduction).
+        """
+        wanted = {_fold(country) for country in countries}
+        folded = _fold(text)
+        # offsets found in the folded text map back only when folding kept every character
+        source = folded if len(folded) == len(text) else text
+        kept: list[str] = []
+        last = 0
+        for match in self._pattern.finditer(source):
+            alias = _fold(match.group(1))
+            original = text[match.start(1) : match.end(1)]
+            if alias in _CASE_SENSITIVE and not original[:1].isupper():
+                continue
+            if _fold(self._aliases.get(alias, "")) in wanted:
+                kept.append(text[last : match.start()])
+                last = match.end()
+        kept.append(text[last:])
+        return re.sub(r"\s{2,}", " ", "".join(kept)).strip()
+
     def is_indexed(self, country: str) -> bool:
         """True when some indexed document is about ``country``."""
         return country in self.indexed

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from policyqa.index import (
     Embedder,
+    Hit,
     IndexBuilder,
     IndexSnapshot,
     Retriever,
@@ -24,7 +25,13 @@ from policyqa.index import (
     load_snapshot,
 )
 from policyqa.index.store import current_version_path
-from policyqa.service.answering import Answer, Answerer, Evidence, ExtractiveAnswerer
+from policyqa.service.answering import (
+    Answer,
+    Answerer,
+    Evidence,
+    ExtractiveAnswerer,
+    PassageRanker,
+)
 from policyqa.service.countries import CountryMatcher
 from policyqa.service.question import Question, parse_question
 from policyqa.settings import Settings
@@ -72,7 +79,7 @@ class QAEngine:
         if filters.country is None and len(parsed.indexed_countries) == 1:
             filters = SearchFilters(parsed.indexed_countries[0], filters.doc_id, filters.section)
         passages = max(top_k or self.settings.retrieval.top_k, self.settings.answer.passages)
-        search = self.retriever.search(question, passages, filters)
+        search = self.retriever.search(self._search_text(parsed, filters), passages, filters)
         evidence = Evidence(
             question=parsed,
             hits=search.hits,
@@ -80,6 +87,27 @@ class QAEngine:
             indexed_countries=self.retriever.countries,
         )
         return evidence, search
+
+    def rank(
+        self, question: str, top_k: int | None = None, filters: SearchFilters | None = None
+    ) -> list[Hit]:
+        """The passages ``ask`` draws on, in the order its answerer weighs them.
+
+        Retrieval as in ``ask`` (a named country narrows the search), then the answerer's own
+        re-ranking when it has one (``PassageRanker``), else the retrieval order. With ``top_k``
+        above the passages the answerer reads, the rest follow in retrieval order.
+        """
+        evidence, _ = self.gather(question, top_k, filters)
+        if isinstance(self.answerer, PassageRanker):
+            return self.answerer.rank_passages(evidence)
+        return list(evidence.hits)
+
+    def _search_text(self, parsed: Question, filters: SearchFilters) -> str:
+        """The question without the country its search is restricted to: the filter says it."""
+        if filters.country is None:
+            return parsed.text
+        named = [c for c in parsed.indexed_countries if c.lower() == filters.country.lower()]
+        return (self.countries.remove(parsed.text, named) if named else "") or parsed.text
 
     def ask(
         self, question: str, top_k: int | None = None, filters: SearchFilters | None = None

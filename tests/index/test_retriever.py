@@ -86,3 +86,19 @@ def test_facets_count_candidates_by_country_and_section(retriever: Retriever) ->
     facets = retriever.search("cluster instruments", top_k=5).facets
     assert set(facets) == {"country", "section"}
     assert facets["country"]["Morocco"] > 0 and facets["country"]["Norlandia"] > 0
+
+
+def test_a_question_naming_a_passage_label_promotes_that_passage(retriever: Retriever) -> None:
+    budget = "What is the overall budget of the Industrial Acceleration Plan?"
+    matched = retriever.label_matches(budget)
+    assert {retriever.snapshot.chunks[row].section[-1] for row in matched} == {"BUDGET"}
+    # a word shared with a label does not name it: "policy" is half of no label's weight
+    assert retriever.label_matches("What does the policy say?") == {}
+
+    # the plan's name, in many passages, outweighs "objectives" in both content rankings;
+    # the label ranking brings both passages of the POLICY OBJECTIVES row to the top
+    question = "List the policy objectives of the Industrial Acceleration Plan."
+    plain = retriever.search(question, top_k=2, labels=False).hits
+    fused = retriever.search(question, top_k=2).hits
+    assert [hit.chunk.section[-1] for hit in fused] == ["POLICY OBJECTIVES"] * 2
+    assert [hit.chunk.section[-1] for hit in plain] != ["POLICY OBJECTIVES"] * 2

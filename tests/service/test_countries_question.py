@@ -26,3 +26,16 @@ def test_fictional_indexed_countries_are_recognised() -> None:
     assert question.indexed_countries == ("Norlandia",)
     assert question.missing_countries == ("France",)
     assert "instrument" in question.terms and "use" not in question.terms
+
+
+def test_the_country_a_search_is_restricted_to_leaves_the_search_text() -> None:
+    matcher = CountryMatcher(["Morocco"])
+    assert (
+        matcher.remove("What are the objectives of Morocco's industrial policy?", ["Morocco"])
+        == "What are the objectives of industrial policy?"
+    )
+    assert matcher.remove("Did the Moroccan government act?", ["Morocco"]) == (
+        "Did the government act?"
+    )
+    assert matcher.remove("Compare Morocco and Germany", ["Morocco"]) == "Compare and Germany"
+    assert matcher.remove("Morocco", ["Morocco"]) == ""
