@@ -576,11 +576,9 @@ _NUMBER_WORDS = {
 # "no dedicated cluster policy", "no cluster specific initiative or strategy", "does not have a
 # cluster policy", "non-existence of a national cluster policy", "absence of a cluster policy"
 _NO_CLUSTER_POLICY = re.compile(
-    r"\b(?:no|not|non-existence of|absence of|lacks?|without|neither)\b"
-    r"(?:\s+(?:a|an|any|the|yet|have|has|exist|exists|existing|dedicated|specific|national|"
-    r"regional|targeted|cluster-specific|cluster|specifically|explicit))*"
-    r"\s*(?:cluster[- ]specific|dedicated|targeted|cluster)\b[^.;]{0,40}?"
-    r"\b(?:polic(?:y|ies)|initiatives?|strateg(?:y|ies)|programmes?)\b",
+    r"\b(?:no|not|non-existence of|absence of|lacks?|without|neither)\b[^.;]{0,30}?"
+    r"\b(?:cluster[- ]specific|dedicated|targeted|national cluster|cluster)\b[^.;]{0,30}?"
+    r"\b(?:polic(?:y|ies)|initiatives?|strateg(?:y|ies)|programmes?)\b"
 )
 _DEDICATED = re.compile(
     r"\b(?:dedicated|targeted|specific|national|regional)\s+cluster\s+"
@@ -611,12 +609,12 @@ _SINCE_YEAR = re.compile(
 _ANY_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 _NEGATED_EVALUATION = re.compile(
-    r"\b(?:no|not|none|nor|without|lack(?:s|ing)?|absence of|never)\b[^.;]{0,60}?\bevaluat"
+    r"\b(?:no|not|none|neither|nor|without|lack(?:s|ing)?|absence of|never)\b[^.;]{0,60}?\bevaluat"
     r"|\bevaluat\w*\b[^.;]{0,30}\b(?:not|never)\b[^.;]{0,20}\b(?:available|carried out|done|"
     r"conducted|performed|published)"
 )
 _NEGATED_MONITORING = re.compile(
-    r"\b(?:no|not|none|nor|without|lack(?:s|ing)?|absence of|never)\b[^.;]{0,60}?\bmonitor"
+    r"\b(?:no|not|none|neither|nor|without|lack(?:s|ing)?|absence of|never)\b[^.;]{0,60}?\bmonitor"
 )
 _MONITORING = re.compile(r"\bmonitor(?:s|ed|ing)?\b|\bmonitoring system\b")
 _EX_ANTE = re.compile(r"\bex[- ]ante\b")

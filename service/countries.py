@@ -243,3 +243,18 @@ class CountryMatcher:
     def is_indexed(self, country: str) -> bool:
         """True when some indexed document is about ``country``."""
         return country in self.indexed
+
+
+def adjective_of(name: str) -> str:
+    """The usual English adjective of a country name that the world list does not know.
+
+    "Norlandia" -> "Norlandian", "Velora" -> "Veloran", "Kestan" -> "Kestani",
+    "Ostmark" -> "Ostmarkian". Used for fictional (synthetic) countries only.
+    """
+    if name.endswith("a"):
+        return name + "n"
+    if name.endswith("stan"):
+        return name + "i"
+    if name[-1:] in "eiouy":
+        return name[:-1] + "ian"
+    return name + "ian"
