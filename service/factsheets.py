@@ -154,6 +154,24 @@ class FactsheetAnswerer:
         self.library = library
         self.settings = settings
 
+    def answers_directly(self, question: Question, filters: SearchFilters | None = None) -> bool:
+        """True when a profile answers the question whatever retrieval finds: its aspect is
+        part of the template and its country (or countries) are known, or it compares
+        countries on a template aspect."""
+        filters = filters or SearchFilters()
+        if not self.library or filters.section is not None or question.missing_countries:
+            return False
+        if question.aspect not in PROFILE_ASPECTS:
+            return False
+        if question.comparison and filters.country is None and filters.doc_id is None:
+            return True
+        if filters.doc_id is not None:
+            return filters.doc_id in self.library.by_doc
+        country = filters.country or (
+            question.indexed_countries[0] if question.indexed_countries else None
+        )
+        return country is not None and self.library.for_country(country) is not None
+
     def answer(self, evidence: Evidence, filters: SearchFilters | None = None) -> Answer | None:
         """A profile answer, or None when the question is not one the profiles answer."""
         question = evidence.question
@@ -234,7 +252,8 @@ class FactsheetAnswerer:
         )
         if not profiles:
             return None
-        wanted = _value_terms(question) & self.library.vocabulary
+        named_values = _value_terms(question)  # option words ("established over 10 years")
+        wanted = named_values & self.library.vocabulary  # category words ("digitalisation")
         lines: list[_Statement] = []
         title = ""
         filtering = False
@@ -246,7 +265,7 @@ class FactsheetAnswerer:
             title = "Countries with a dedicated cluster policy"
         elif aspect in CRITERION_ASPECTS:
             criterion = CRITERION_ASPECTS[aspect]
-            level = _option_asked(criterion, wanted) if len(named) < 2 else None
+            level = _option_asked(criterion, named_values) if len(named) < 2 else None
             filtering = level is not None
             for profile in profiles:
                 state = profile.state(criterion)

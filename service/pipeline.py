@@ -5,9 +5,10 @@ answers. ``open_engine`` builds one from settings (loading the model and the liv
 
 The engine reads the factsheet profiles of the snapshot's documents when it loads (a few
 milliseconds per factsheet, no index change). A question is then answered from a profile when
-its aspect is part of the template and its country is known (``service.factsheets``), and by the
-extractive answerer otherwise; a detected aspect also makes retrieval prefer that field's
-passages.
+its aspect is part of the template and its country is known, or when it compares countries
+(``service.factsheets``); only BM25 runs then, to score the passages quoted. Otherwise hybrid
+retrieval and the extractive answerer answer it, a detected aspect making retrieval prefer
+that field's passages.
 """
 
 from __future__ import annotations
@@ -75,27 +76,32 @@ class QAEngine:
         """Ranked passages for a search box query (no answer composition)."""
         return self.retriever.search(query, top_k, filters)
 
-    def gather(
-        self, question: str, top_k: int | None = None, filters: SearchFilters | None = None
-    ) -> tuple[Evidence, SearchResult]:
-        """Parse the question and retrieve its passages.
-
-        A named country narrows the search to that country's documents; a detected aspect
-        adds the best passages of that aspect's section (``Evidence.preferred``).
-        """
+    def parse(self, question: str) -> Question:
+        """The parsed question; a question naming a country's policy names that country."""
         parsed = parse_question(question, self.countries)
         if not parsed.countries:
-            # a question may name a country's policy instead of the country
             by_policy = self.profiles.countries_by_policy(question)
             if len(by_policy) == 1:
                 parsed = replace(
                     parsed, countries=tuple(by_policy), indexed_countries=tuple(by_policy)
                 )
-        filters = filters or SearchFilters()
-        if filters.country is None and len(parsed.indexed_countries) == 1:
-            filters = SearchFilters(parsed.indexed_countries[0], filters.doc_id, filters.section)
-        passages = max(top_k or self.settings.retrieval.top_k, self.settings.answer.passages)
-        search = self.retriever.search(question, passages, filters)
+        return parsed
+
+    def gather(
+        self,
+        question: str,
+        top_k: int | None = None,
+        filters: SearchFilters | None = None,
+        parsed: Question | None = None,
+    ) -> tuple[Evidence, SearchResult]:
+        """Parse the question and retrieve its passages (hybrid).
+
+        A named country narrows the search to that country's documents; a detected aspect
+        adds the best passages of that aspect's section (``Evidence.preferred``).
+        """
+        parsed = parsed or self.parse(question)
+        filters = self._narrowed(parsed, filters)
+        search = self.retriever.search(question, self._passages(top_k), filters)
         preferred: list[Hit] = []
         section = ASPECT_SECTIONS.get(parsed.aspect or "")
         if section is not None and filters.section is None:
@@ -108,31 +114,60 @@ class QAEngine:
             )
             preferred = focused.hits
             search.timings_ms["aspect"] = _ms(started)
-        evidence = Evidence(
+        return self._evidence(parsed, search, preferred), search
+
+    def ask(
+        self, question: str, top_k: int | None = None, filters: SearchFilters | None = None
+    ) -> AskResult:
+        """A cited answer to ``question``.
+
+        From a factsheet profile when the question is about a template field of a known country
+        (or compares countries): then only BM25 runs, to score the passages quoted, and the
+        model is not needed. Otherwise hybrid retrieval and the extractive answerer, as before.
+        """
+        started = time.perf_counter()
+        parsed = self.parse(question)
+        if self.factsheets.answers_directly(parsed, filters):
+            narrowed = self._narrowed(parsed, filters)
+            search = self.retriever.search(
+                question, self._passages(top_k), narrowed, mode="lexical"
+            )
+            answer_started = time.perf_counter()
+            direct = self.factsheets.answer(self._evidence(parsed, search, []), filters)
+            if direct is not None:
+                return self._result(direct, parsed, search, started, answer_started)
+        evidence, search = self.gather(question, top_k, filters, parsed)
+        answer_started = time.perf_counter()
+        answer = self.factsheets.answer(evidence, filters) or self.answerer.answer(evidence)
+        return self._result(answer, parsed, search, started, answer_started)
+
+    def _narrowed(self, parsed: Question, filters: SearchFilters | None) -> SearchFilters:
+        """The filters, narrowed to the one country the question names (if it names one)."""
+        filters = filters or SearchFilters()
+        if filters.country is None and len(parsed.indexed_countries) == 1:
+            return SearchFilters(parsed.indexed_countries[0], filters.doc_id, filters.section)
+        return filters
+
+    def _passages(self, top_k: int | None) -> int:
+        return max(top_k or self.settings.retrieval.top_k, self.settings.answer.passages)
+
+    def _evidence(self, parsed: Question, search: SearchResult, preferred: list[Hit]) -> Evidence:
+        return Evidence(
             question=parsed,
             hits=search.hits,
             lexical=self.snapshot.lexical,
             indexed_countries=self.retriever.countries,
             preferred=preferred,
         )
-        return evidence, search
 
-    def ask(
-        self, question: str, top_k: int | None = None, filters: SearchFilters | None = None
+    @staticmethod
+    def _result(
+        answer: Answer, parsed: Question, search: SearchResult, started: float, answering: float
     ) -> AskResult:
-        """A cited answer to ``question``: from a factsheet profile when the question is about
-        a template field of a known country (or across countries), else extracted from the
-        retrieved passages."""
-        started = time.perf_counter()
-        evidence, search = self.gather(question, top_k, filters)
-        answer_started = time.perf_counter()
-        answer = self.factsheets.answer(evidence, filters) or self.answerer.answer(evidence)
         timings = dict(search.timings_ms)
-        timings["answer"] = _ms(answer_started)
+        timings["answer"] = _ms(answering)
         timings["total"] = _ms(started)
-        return AskResult(
-            answer=answer, question=evidence.question, search=search, timings_ms=timings
-        )
+        return AskResult(answer=answer, question=parsed, search=search, timings_ms=timings)
 
 
 def open_engine(

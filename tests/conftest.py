@@ -118,3 +118,28 @@ def synthetic_corpus(tmp_path_factory: pytest.TempPathFactory) -> SyntheticCorpu
         pdf[truth.country] = to_pdf(truth, folder / f"{truth.slug}.pdf")
     print(f"\nwrote {len(truths)} synthetic factsheets in {time.perf_counter() - started:.1f} s")
     return SyntheticCorpus(folder, truths, markdown, pdf)
+
+
+@pytest.fixture(scope="session")
+def synthetic_index(
+    tmp_path_factory: pytest.TempPathFactory,
+    synthetic_corpus: SyntheticCorpus,
+    real_embedder: object,
+) -> Settings:
+    """Morocco and the 31 synthetic countries in one index, with the real model (about 2 min).
+
+    Built once per session and shared by every test that needs many near-identical factsheets.
+    """
+    from policyqa.index import IndexBuilder
+
+    settings = Settings(index_dir=tmp_path_factory.mktemp("synthetic-index"))
+    started = time.perf_counter()
+    report = IndexBuilder(settings, real_embedder).ingest_paths(  # type: ignore[arg-type]
+        synthetic_corpus.indexed_paths()
+    )
+    assert not report.failed and len(report.added) == SYNTHETIC_COUNTRIES + 1
+    print(
+        f"\nindexed Morocco and {SYNTHETIC_COUNTRIES} synthetic factsheets in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    return settings
