@@ -13,9 +13,12 @@ An answer is right when
 Comparison questions (``comparison_questions``) are right when they cite exactly the countries
 the truth names, each with a quote overlapping its evidence.
 
-Run ``python -m policyqa.eval.field_accuracy [--countries 31] [--index-dir DIR]``: it writes the
-synthetic factsheets (alternately Markdown and PDF) and Morocco's into an index (a temporary one
-unless ``--index-dir`` is given), asks every question and prints the accuracy per aspect and style.
+Run ``python -m policyqa.eval.field_accuracy [--countries 31] [--index-dir DIR] [--phrasings
+gold|further|unseen]``: it writes the synthetic factsheets (alternately Markdown and PDF) and
+Morocco's into an index (a temporary one unless ``--index-dir`` is given), asks every question and
+prints the accuracy per aspect and style. ``further`` and ``unseen`` ask two more phrasings per
+aspect and country instead (``eval.synthetic.PHRASINGS``, on which the question patterns were
+fixed, and ``UNSEEN_PHRASINGS``, never tuned on).
 """
 
 from __future__ import annotations
@@ -31,10 +34,13 @@ from pathlib import Path
 from typing import Any
 
 from policyqa.eval.synthetic import (
+    PHRASINGS,
+    UNSEEN_PHRASINGS,
     FactsheetTruth,
     comparison_questions,
     gold_questions,
     make_truths,
+    rephrased_questions,
     to_markdown,
     to_pdf,
 )
@@ -188,6 +194,32 @@ def factsheet_questions(
     return questions
 
 
+def rephrased(
+    engine: QAEngine,
+    truths: Sequence[FactsheetTruth],
+    phrasings: Mapping[str, Sequence[str]],
+    turns: int = 2,
+) -> list[dict[str, Any]]:
+    """``turns`` further phrasings per aspect for every factsheet (``rephrased_questions``)."""
+    by_country = {truth.country: truth for truth in truths}
+    questions: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for index, profile in enumerate(engine.profiles.preferred()):
+        truth = by_country.get(profile.country or "")
+        if truth is None and not profile.synthetic:
+            truth = dataclasses.replace(
+                FactsheetTruth.from_profile(profile), adjective=MOROCCO_ADJECTIVE
+            )
+        if truth is None:
+            continue
+        for turn in range(turns):
+            for question in rephrased_questions(truth, profile.doc_id, index + turn, phrasings):
+                if question["question"] not in seen:
+                    seen.add(question["question"])
+                    questions.append(question)
+    return questions
+
+
 def build_corpus(folder: Path, count: int) -> tuple[list[FactsheetTruth], list[Path]]:
     """``count`` synthetic factsheets (alternately Markdown and PDF) and Morocco's Markdown."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -224,6 +256,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--countries", type=int, default=31, help="synthetic countries")
     parser.add_argument("--index-dir", type=Path, help="reuse or build the index here")
+    parser.add_argument(
+        "--phrasings",
+        choices=["gold", "further", "unseen"],
+        default="gold",
+        help="gold: gold_questions and comparisons; further: PHRASINGS (the patterns were "
+        "fixed on them); unseen: UNSEEN_PHRASINGS (never tuned on); two per aspect and country",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
@@ -235,7 +274,12 @@ def main(argv: list[str] | None = None) -> int:
         IndexBuilder(settings, embedder).ingest_paths(paths)
         print(f"indexed {len(paths)} documents in {time.perf_counter() - started:.1f} s")
         engine = open_engine(settings, embedder=embedder)
-        print_report(evaluate(engine, factsheet_questions(engine, truths)))
+        if args.phrasings == "gold":
+            questions = factsheet_questions(engine, truths)
+        else:
+            phrasings = PHRASINGS if args.phrasings == "further" else UNSEEN_PHRASINGS
+            questions = rephrased(engine, truths, phrasings)
+        print_report(evaluate(engine, questions))
     return 0
 
 
