@@ -11,7 +11,10 @@ the layout from geometry:
 2. running headers and footers are dropped: lines near the top or bottom edge whose text, digits
    masked, repeats on at least half of the pages;
 3. a line whose segments start at two or more x positions opens a table; lines aligned with its
-   columns continue it; a table continued on the next page is joined to it. Rows start at each
+   columns continue it (a sub-row line without its row label may open the sub-label column); a
+   table continued on the next page is joined to it, columns matched by their left edges, and
+   the rows it repeats at the top of each page (a header, or Table 1's "Policy type / Policy
+   name") are dropped. Rows start at each
    label-column cell or after a row gap; the lines of a cell become separate items (one bold
    category per line) unless one is the wrapped continuation of the other, decided by width:
    a line wrapped when the next line's first word would not have fitted after it;
