@@ -4,6 +4,7 @@ This stage imports nothing from the later stages (index, service, eval).
 """
 
 from policyqa.ingest.chunking import FitsModel, chunk_document
+from policyqa.ingest.factsheet import FactsheetProfile, parse_profile
 from policyqa.ingest.loader import MEDIA_TYPES, discover, file_sha256, load_document, make_doc_id
 from policyqa.ingest.tokens import TiktokenCounter, TokenCounter
 from policyqa.ingest.types import (
@@ -24,6 +25,7 @@ __all__ = [
     "Chunk",
     "Document",
     "DocumentKind",
+    "FactsheetProfile",
     "FitsModel",
     "PageSpan",
     "Part",
@@ -35,4 +37,5 @@ __all__ = [
     "file_sha256",
     "load_document",
     "make_doc_id",
+    "parse_profile",
 ]

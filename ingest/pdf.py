@@ -11,7 +11,10 @@ the layout from geometry:
 2. running headers and footers are dropped: lines near the top or bottom edge whose text, digits
    masked, repeats on at least half of the pages;
 3. a line whose segments start at two or more x positions opens a table; lines aligned with its
-   columns continue it; a table continued on the next page is joined to it. Rows start at each
+   columns continue it (a sub-row line without its row label may open the sub-label column); a
+   table continued on the next page is joined to it, columns matched by their left edges, and
+   the rows it repeats at the top of each page (a header, or Table 1's "Policy type / Policy
+   name") are dropped. Rows start at each
    label-column cell or after a row gap; the lines of a cell become separate items (one bold
    category per line) unless one is the wrapped continuation of the other, decided by width:
    a line wrapped when the next line's first word would not have fitted after it;
@@ -90,6 +93,7 @@ _EDGE_BAND = 0.08  # x page height: where running headers and footers live
 _MAX_HEADING_LINES = 3
 _MAX_BOLD_HEADING_WORDS = 12
 _MAX_HEADER_WORDS = 6
+_MAX_REPEATED_ROWS = 3  # leading rows a table may repeat on each page
 
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _FORCE_BOLD_FLAG = 1 << 18  # font descriptor /Flags bit 19
@@ -638,7 +642,13 @@ class _Table:
         unknown = [s for s in line.segments if self.column_of(s.x0, tolerance) is None]
         if not unknown:
             return True
-        if len(line.segments) < 2 or self.column_of(line.x0, tolerance) != 0:
+        if len(line.segments) < 2:
+            return False
+        if self.column_of(line.x0, tolerance) != 0 and (
+            line.x0 <= self.columns[0] or len(unknown) == len(line.segments)
+        ):
+            # a line that starts inside the table (a sub-row continued without its row label)
+            # may open a column only when another of its segments sits on a known column
             return False
         # a new column may open only where the text of no existing column reaches
         for segment in unknown:
@@ -691,20 +701,25 @@ def _continue_cell(lines: Sequence[_Line], table: _Table, metrics: _Metrics) -> 
 
 
 def _continues_table(previous: _Table, table: _Table, metrics: _Metrics) -> bool:
-    """True when ``table`` at the top of a page continues ``previous`` from the page before."""
+    """True when ``table`` at the top of a page continues ``previous`` from the page before.
+
+    Both start at the same left edge and every column of the one with fewer columns is a column
+    of the other: a page of the table may use only some of its columns (a page without sub-rows
+    has no sub-label column).
+    """
     shorter, longer = sorted((previous.columns, table.columns), key=len)
-    return all(abs(a - b) <= metrics.tolerance for a, b in zip(shorter, longer, strict=False))
+    if not shorter or abs(shorter[0] - longer[0]) > metrics.tolerance:
+        return False
+    return all(any(abs(a - b) <= metrics.tolerance for b in longer) for a in shorter)
 
 
-def _merge_tables(previous: _Table, table: _Table) -> None:
-    if len(table.columns) > len(previous.columns):
-        extents = table.extents
-        previous.extents = [max(a, b) for a, b in zip(previous.extents, extents, strict=False)]
-        previous.extents += extents[len(previous.extents) :]
-        previous.columns = list(table.columns)
-    else:
-        for index, extent in enumerate(table.extents):
-            previous.extents[index] = max(previous.extents[index], extent)
+def _merge_tables(previous: _Table, table: _Table, metrics: _Metrics) -> None:
+    """Append ``table``'s lines to ``previous``, matching columns by their left edges."""
+    for column, extent in zip(table.columns, table.extents, strict=True):
+        index = previous.column_of(column, metrics.tolerance)
+        if index is None:
+            index = previous._new_column(column)
+        previous.extents[index] = max(previous.extents[index], extent)
     previous.lines.extend(table.lines)
 
 
@@ -822,15 +837,30 @@ def _header(rows: list[_Row]) -> _Row | None:
 
 
 def _stitch_pages(rows: list[_Row], header: _Row | None, table: _Table) -> list[_Row]:
-    """Drop a header repeated on the next page; join a row whose label went to the next page."""
+    """Drop rows repeated at the top of a page; join a row whose label went to the next page.
+
+    Published factsheets repeat a table's header, or its leading rows ("Policy type" and "Policy
+    name" of Table 1), on every page the table runs over: those repeats are dropped, so the
+    rows continued on the new page follow the rows they continue.
+    """
     out: list[_Row] = []
+    repeats_dropped: dict[int, int] = {}  # page -> leading rows already dropped on it
     for row in rows:
         previous = out[-1] if out else None
         if previous is None or previous.page == row.page:
             out.append(row)
             continue
-        # ``row`` is the first row kept on its page
+        # ``row`` is, so far, the first row kept on its page
         if header is not None and row.texts() == header.texts():
+            continue
+        dropped = repeats_dropped.get(row.page, 0)
+        if (
+            row.label
+            and dropped < min(_MAX_REPEATED_ROWS, len(out))
+            and out[dropped].page != row.page
+            and row.texts() == out[dropped].texts()
+        ):
+            repeats_dropped[row.page] = dropped + 1
             continue
         if (
             row.label
@@ -1035,7 +1065,7 @@ def _document_items(pages: Sequence[_Page], metrics: _Metrics) -> list[_Line | _
                 and isinstance(first, _Table)
                 and _continues_table(previous, first, metrics)
             ):
-                _merge_tables(previous, first)
+                _merge_tables(previous, first, metrics)
                 page_items = page_items[1:]
         items.extend(page_items)
     return items

@@ -18,7 +18,7 @@ A generator calling an LLM endpoint would implement the same ``Answerer`` protoc
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -67,6 +67,7 @@ class Evidence:
     hits: Sequence[Hit]
     lexical: LexicalIndex  # for term weights (IDF)
     indexed_countries: Sequence[str] = ()
+    preferred: Sequence[Hit] = ()  # best passages of the question's aspect (its field, section)
 
 
 class Answerer(Protocol):
@@ -162,7 +163,7 @@ class ExtractiveAnswerer:
         if relevance(evidence, self.settings.coverage_weight) < self.settings.min_relevance:
             return Answer(NOT_COVERED, answerable=False)
         weights = _term_weights(question.terms, evidence.lexical)
-        passages = self._rank_passages(evidence.hits, weights)
+        passages = self._rank_passages(evidence.hits, weights, evidence.preferred)
         statements = self._row_statements(passages[0], weights) if passages else []
         used = {(statement.start, statement.end) for statement in statements}
         if statements:
@@ -197,15 +198,23 @@ class ExtractiveAnswerer:
         the answers are built from; answering does not call it.
         """
         weights = _term_weights(evidence.question.terms, evidence.lexical)
-        ranked = [passage.hit for passage in self._rank_passages(evidence.hits, weights)]
-        return [*ranked, *list(evidence.hits)[len(ranked) :]]
+        ranked = [
+            passage.hit
+            for passage in self._rank_passages(evidence.hits, weights, evidence.preferred)
+        ]
+        seen = {hit.chunk.chunk_id for hit in ranked}
+        return [*ranked, *(hit for hit in evidence.hits if hit.chunk.chunk_id not in seen)]
 
     def _rank_passages(
-        self, hits: Sequence[Hit], weights: dict[str, float]
+        self, hits: Sequence[Hit], weights: dict[str, float], preferred: Sequence[Hit] = ()
     ) -> list[_RankedPassage]:
         """Re-rank the retrieved passages: retrieval score, a matching row label or heading,
+        the question's aspect (``preferred``: passages of the field or section it is about),
         and less weight for supplementary sections (annexes define terms, they do not report)."""
-        hits = list(hits)[: self.settings.passages]
+        favoured = {hit.chunk.chunk_id for hit in preferred}
+        merged = {hit.chunk.chunk_id: hit for hit in [*preferred, *hits]}
+        hits = sorted(merged.values(), key=lambda hit: hit.chunk.chunk_id not in favoured)
+        hits = hits[: self.settings.passages]
         if not hits:
             return []
         best = max(hit.score for hit in hits) or 1.0
@@ -215,6 +224,8 @@ class ExtractiveAnswerer:
             label_terms = set(analyse(chunk.section[-1])) if chunk.section else set()
             label_match = _coverage(weights, label_terms)
             score = hit.score / best + 0.5 * label_match
+            if chunk.chunk_id in favoured:
+                score += 0.3
             if chunk.section and _SUPPLEMENTARY_SECTIONS.match(chunk.section[0]):
                 score -= 0.5
             block = (
@@ -438,7 +449,7 @@ def _not_covered(missing: Sequence[str], indexed: Sequence[str]) -> Answer:
     )
 
 
-def verify_citations(answer: Answer, documents: dict[str, Document]) -> list[str]:
+def verify_citations(answer: Answer, documents: Mapping[str, Document]) -> list[str]:
     """Problems with an answer's citations: each quote must be its document's text at its span."""
     problems = []
     for citation in answer.citations:

@@ -21,6 +21,7 @@ from policyqa import __version__
 from policyqa.errors import DocumentNotFoundError, PolicyQAError
 from policyqa.index import SearchFilters, describe_index
 from policyqa.service.pipeline import QAEngine, open_engine
+from policyqa.service.profiles_api import router as profiles_router
 from policyqa.service.schemas import (
     AskRequest,
     AskResponse,
@@ -109,6 +110,7 @@ def create_app(
 
     app.include_router(chat.router)
     page.add_page(app)
+    app.include_router(profiles_router)
     return app
 
 

@@ -210,11 +210,16 @@ class CountryMatcher:
         self.indexed = sorted(set(indexed))
         aliases = dict(WORLD_ALIASES)
         for country in self.indexed:
+            known = _fold(country) in WORLD_ALIASES
             aliases[_fold(country)] = country
             # an indexed country's own spelling wins over the world list's canonical name
             for alias, canonical in list(aliases.items()):
                 if _fold(canonical) == _fold(country):
                     aliases[alias] = country
+            if not known:
+                # a country the world list does not know (a fictional one in synthetic
+                # factsheets): its usual adjective too ("Norlandian"), unless that is taken
+                aliases.setdefault(_fold(adjective_of(country)), country)
         self._aliases = aliases
         ordered = sorted(aliases, key=len, reverse=True)  # longest first: "South Sudan" > "Sudan"
         self._pattern = re.compile(
@@ -267,3 +272,18 @@ class CountryMatcher:
     def is_indexed(self, country: str) -> bool:
         """True when some indexed document is about ``country``."""
         return country in self.indexed
+
+
+def adjective_of(name: str) -> str:
+    """The usual English adjective of a country name that the world list does not know.
+
+    "Norlandia" -> "Norlandian", "Velora" -> "Veloran", "Kestan" -> "Kestani",
+    "Ostmark" -> "Ostmarkian". Used for fictional (synthetic) countries only.
+    """
+    if name.endswith("a"):
+        return name + "n"
+    if name.endswith("stan"):
+        return name + "i"
+    if name[-1:] in "eiouy":
+        return name[:-1] + "ian"
+    return name + "ian"

@@ -2,13 +2,20 @@
 
 ``QAEngine`` is what the HTTP service, the CLI and the evaluation share, so the three see the same
 answers. ``open_engine`` builds one from settings (loading the model and the live index once).
+
+The engine reads the factsheet profiles of the snapshot's documents when it loads (a few
+milliseconds per factsheet, no index change). A question is then answered from a profile when
+its aspect is part of the template and its country is known, or when it compares countries
+(``service.factsheets``); only BM25 runs then, to score the passages quoted. Otherwise hybrid
+retrieval and the extractive answerer answer it, a detected aspect making retrieval prefer
+that field's passages.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from policyqa.index import (
@@ -33,6 +40,7 @@ from policyqa.service.answering import (
     PassageRanker,
 )
 from policyqa.service.countries import CountryMatcher
+from policyqa.service.factsheets import ASPECT_SECTIONS, FactsheetAnswerer, ProfileLibrary
 from policyqa.service.question import Question, parse_question
 from policyqa.settings import Settings
 
@@ -63,6 +71,10 @@ class QAEngine:
         self.retriever = Retriever(snapshot, embedder, settings.retrieval)
         self.answerer: Answerer = answerer or ExtractiveAnswerer(settings.answer)
         self.countries = CountryMatcher(self.retriever.countries)
+        started = time.perf_counter()
+        self.profiles = ProfileLibrary(snapshot.documents)
+        self.profile_ms = _ms(started)  # what reading the profiles cost at load
+        self.factsheets = FactsheetAnswerer(self.profiles, settings.answer)
 
     def search(
         self, query: str, top_k: int | None = None, filters: SearchFilters | None = None
@@ -70,23 +82,46 @@ class QAEngine:
         """Ranked passages for a search box query (no answer composition)."""
         return self.retriever.search(query, top_k, filters)
 
-    def gather(
-        self, question: str, top_k: int | None = None, filters: SearchFilters | None = None
-    ) -> tuple[Evidence, SearchResult]:
-        """Parse the question and retrieve its passages; a named country narrows the search."""
+    def parse(self, question: str) -> Question:
+        """The parsed question; a question naming a country's policy names that country."""
         parsed = parse_question(question, self.countries)
-        filters = filters or SearchFilters()
-        if filters.country is None and len(parsed.indexed_countries) == 1:
-            filters = SearchFilters(parsed.indexed_countries[0], filters.doc_id, filters.section)
-        passages = max(top_k or self.settings.retrieval.top_k, self.settings.answer.passages)
-        search = self.retriever.search(self._search_text(parsed, filters), passages, filters)
-        evidence = Evidence(
-            question=parsed,
-            hits=search.hits,
-            lexical=self.snapshot.lexical,
-            indexed_countries=self.retriever.countries,
-        )
-        return evidence, search
+        if not parsed.countries:
+            by_policy = self.profiles.countries_by_policy(question)
+            if len(by_policy) == 1:
+                parsed = replace(
+                    parsed, countries=tuple(by_policy), indexed_countries=tuple(by_policy)
+                )
+        return parsed
+
+    def gather(
+        self,
+        question: str,
+        top_k: int | None = None,
+        filters: SearchFilters | None = None,
+        parsed: Question | None = None,
+    ) -> tuple[Evidence, SearchResult]:
+        """Parse the question and retrieve its passages (hybrid).
+
+        A named country narrows the search to that country's documents; a detected aspect
+        adds the best passages of that aspect's section (``Evidence.preferred``).
+        """
+        parsed = parsed or self.parse(question)
+        filters = self._narrowed(parsed, filters)
+        search_text = self._search_text(parsed, filters)
+        search = self.retriever.search(search_text, self._passages(top_k), filters)
+        preferred: list[Hit] = []
+        section = ASPECT_SECTIONS.get(parsed.aspect or "")
+        if section is not None and filters.section is None:
+            started = time.perf_counter()
+            focused = self.retriever.search(
+                search_text,
+                2,
+                SearchFilters(filters.country, filters.doc_id, section),
+                query_vector=search.query_vector,
+            )
+            preferred = focused.hits
+            search.timings_ms["aspect"] = _ms(started)
+        return self._evidence(parsed, search, preferred), search
 
     def rank(
         self, question: str, top_k: int | None = None, filters: SearchFilters | None = None
@@ -112,17 +147,65 @@ class QAEngine:
     def ask(
         self, question: str, top_k: int | None = None, filters: SearchFilters | None = None
     ) -> AskResult:
-        """A cited answer to ``question``."""
+        """A cited answer to ``question``.
+
+        From a factsheet profile when the question is about a template field of a known country
+        (or compares countries): then only BM25 runs, to score the passages quoted, and the
+        model is not needed. Otherwise hybrid retrieval and the extractive answerer, as before.
+        """
         started = time.perf_counter()
-        evidence, search = self.gather(question, top_k, filters)
+        parsed = self.parse(question)
+        if self.factsheets.answers_directly(parsed, filters):
+            narrowed = self._narrowed(parsed, filters)
+            search = self.retriever.search(
+                self._search_text(parsed, narrowed), self._passages(top_k), narrowed, mode="lexical"
+            )
+            confirmed = self.factsheets.confirm_aspect(parsed, search.hits)
+            if confirmed is not None:
+                answer_started = time.perf_counter()
+                direct = self.factsheets.answer(self._evidence(confirmed, search, []), filters)
+                if direct is not None:
+                    return self._result(direct, confirmed, search, started, answer_started)
+        evidence, search = self.gather(question, top_k, filters, parsed)
+        confirmed = self.factsheets.confirm_aspect(parsed, search.hits)
+        if confirmed is None:
+            # the aspect the wording suggests is not what the passages are about: answer from
+            # the passages, without steering towards that aspect's section
+            confirmed = replace(parsed, aspects=(), subfields=())
+            evidence = self._evidence(confirmed, search, [])
+        elif confirmed is not parsed:
+            evidence = replace(evidence, question=confirmed)
         answer_started = time.perf_counter()
-        answer = self.answerer.answer(evidence)
-        timings = dict(search.timings_ms)
-        timings["answer"] = _ms(answer_started)
-        timings["total"] = _ms(started)
-        return AskResult(
-            answer=answer, question=evidence.question, search=search, timings_ms=timings
+        answer = self.factsheets.answer(evidence, filters) or self.answerer.answer(evidence)
+        return self._result(answer, confirmed, search, started, answer_started)
+
+    def _narrowed(self, parsed: Question, filters: SearchFilters | None) -> SearchFilters:
+        """The filters, narrowed to the one country the question names (if it names one)."""
+        filters = filters or SearchFilters()
+        if filters.country is None and len(parsed.indexed_countries) == 1:
+            return SearchFilters(parsed.indexed_countries[0], filters.doc_id, filters.section)
+        return filters
+
+    def _passages(self, top_k: int | None) -> int:
+        return max(top_k or self.settings.retrieval.top_k, self.settings.answer.passages)
+
+    def _evidence(self, parsed: Question, search: SearchResult, preferred: list[Hit]) -> Evidence:
+        return Evidence(
+            question=parsed,
+            hits=search.hits,
+            lexical=self.snapshot.lexical,
+            indexed_countries=self.retriever.countries,
+            preferred=preferred,
         )
+
+    @staticmethod
+    def _result(
+        answer: Answer, parsed: Question, search: SearchResult, started: float, answering: float
+    ) -> AskResult:
+        timings = dict(search.timings_ms)
+        timings["answer"] = _ms(answering)
+        timings["total"] = _ms(started)
+        return AskResult(answer=answer, question=parsed, search=search, timings_ms=timings)
 
 
 def open_engine(

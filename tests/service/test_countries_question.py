@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from policyqa.service.countries import CountryMatcher
-from policyqa.service.question import parse_question
+from policyqa.service.question import detect_aspects, parse_question
 
 
 def test_names_and_adjectives() -> None:
@@ -39,3 +41,62 @@ def test_the_country_a_search_is_restricted_to_leaves_the_search_text() -> None:
     )
     assert matcher.remove("Compare Morocco and Germany", ["Morocco"]) == "Compare and Germany"
     assert matcher.remove("Morocco", ["Morocco"]) == ""
+
+
+# --- aspects ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "aspect"),
+    [
+        ("What are the policy objectives of Morocco?", "objectives"),
+        ("What does Moroccan industrial policy aim at?", "objectives"),
+        ("What is Morocco's cluster policy trying to accomplish?", "objectives"),
+        ("What is the focus of the policy?", "focus"),
+        ("Which ministry is in charge of the plan?", "authorities"),
+        ("Who gets help from this programme?", "beneficiaries"),
+        ("Which tools does it use?", "instruments"),
+        ("What support measures exist?", "instruments"),
+        ("When did the plan start?", "history"),
+        ("How much money is allocated to it?", "budget"),
+        ("Has the policy been evaluated?", "evaluation"),
+        ("Which EU priorities is it aligned with?", "alignment"),
+        ("How long has it existed?", "continuity"),
+        ("Is there continuity?", "continuity"),
+        ("Does Morocco have a dedicated cluster policy?", "scope"),
+        ("Does it run a cluster programme of its own?", "scope"),
+        ("Is there evidence of performance?", "performance"),
+        ("What cluster support instruments exist?", "support_instruments"),
+        ("Are Moroccan clusters part of INNOSUP-1 consortia?", "cooperation"),
+        ("What is the policy called?", "policy"),
+        ("Which reference discusses the performance of clusters?", "references"),
+        ("How did the pandemic affect the economy?", "context"),
+    ],
+)
+def test_aspects_through_synonyms_and_paraphrases(question: str, aspect: str) -> None:
+    assert detect_aspects(question)[0] == aspect
+
+
+def test_off_topic_questions_have_no_aspect() -> None:
+    for question in ("What is the capital of France?", "How do I bake sourdough bread?"):
+        assert detect_aspects(question) == ()
+
+
+def test_sub_rows_comparisons_and_yes_no() -> None:
+    matcher = CountryMatcher(["Morocco", "Velora"])
+    start = parse_question("When did the plan start?", matcher)
+    assert start.aspect == "history" and start.subfields == ("starting_year",)
+    annual = parse_question("What is the annual budget?", matcher)
+    assert annual.subfields == ("annual",)
+    compare = parse_question("Compare the instruments of Morocco and Velora", matcher)
+    assert compare.comparison and compare.indexed_countries == ("Morocco", "Velora")
+    assert parse_question("Which countries have a dedicated cluster policy?", matcher).comparison
+    assert not parse_question("Which policy does Morocco's factsheet describe?", matcher).comparison
+    dedicated = parse_question("Does Morocco have a dedicated cluster policy?", matcher)
+    assert dedicated.yes_no and dedicated.aspect == "scope"
+
+
+def test_adjectives_of_fictional_countries() -> None:
+    matcher = CountryMatcher(["Velora", "Morocco"])
+    assert matcher.find("What does Veloran cluster policy aim at?") == ["Velora"]
+    assert matcher.find("Moroccan policy") == ["Morocco"]
