@@ -175,3 +175,75 @@ def describe_model(embedder: Embedder) -> dict[str, object]:
         "fingerprint": embedder.fingerprint,
         "dimension": embedder.dimension,
     }
+
+
+class CachedQueryEmbedder:
+    """Wraps an embedder with an LRU cache of question vectors (repeated and as-you-type queries).
+
+    Passages go straight through; cached vectors are read-only arrays shared between requests.
+    """
+
+    def __init__(self, inner: Embedder, capacity: int) -> None:
+        from policyqa.index.cache import LRUCache
+
+        self.inner = inner
+        self.cache: LRUCache[str, Vectors] = LRUCache(capacity)
+
+    @property
+    def name(self) -> str:
+        """The wrapped model's name."""
+        return self.inner.name
+
+    @property
+    def fingerprint(self) -> str:
+        """The wrapped model's fingerprint."""
+        return self.inner.fingerprint
+
+    @property
+    def dimension(self) -> int:
+        """The wrapped model's dimension."""
+        return self.inner.dimension
+
+    def embed(self, texts: list[str]) -> Vectors:
+        """Passages are not cached."""
+        return self.inner.embed(texts)
+
+    def embed_query(self, text: str) -> Vectors:
+        """The question's vector, from the cache when it was asked before."""
+
+        def compute() -> Vectors:
+            vector = self.inner.embed_query(text)
+            vector.setflags(write=False)
+            return vector
+
+        vector, _ = self.cache.get_or_compute(text, compute)
+        return vector
+
+    def fits(self, text: str) -> bool:
+        """Delegated to the wrapped model."""
+        return self.inner.fits(text)
+
+
+def load_query_embedder(settings: EmbeddingSettings) -> Embedder:
+    """The embedder the service uses for questions (``EmbeddingSettings.query_runtime``).
+
+    'auto' runs the model in NumPy when its architecture allows (no torch import, weights shared
+    between worker processes), else with sentence-transformers; both give the same vectors.
+    """
+    embedder: Embedder
+    if settings.query_runtime == "torch":
+        embedder = SentenceTransformerEmbedder(settings)
+    else:
+        from policyqa.index.numpy_bert import NumpyBertEmbedder, supports
+
+        path = resolve_model_path(settings.model)
+        reason = supports(path)
+        if reason is None:
+            embedder = NumpyBertEmbedder(settings, path)
+        elif settings.query_runtime == "numpy":
+            raise EmbeddingModelError(f"model at {path} cannot run in NumPy: {reason}")
+        else:
+            embedder = SentenceTransformerEmbedder(settings)
+    if settings.query_cache_size > 0:
+        return CachedQueryEmbedder(embedder, settings.query_cache_size)
+    return embedder
