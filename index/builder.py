@@ -242,7 +242,10 @@ class IndexBuilder:
             targets = [row for row, _ in reused]
             vectors[targets] = previous.vectors[[source for _, source in reused]]
         todo = [row for row, source in enumerate(sources) if source is None]
-        batch = max(self.settings.embedding.batch_size * 4, 1)
+        # longest first and in order of length, so that every batch pads to similar lengths
+        # (the encoder sorts within one call only; this matters for corpora of many calls)
+        todo.sort(key=lambda row: -len(chunks[row].embedding_text))
+        batch = max(self.settings.embedding.batch_size * 8, 1)
         for offset in range(0, len(todo), batch):
             rows = todo[offset : offset + batch]
             vectors[rows] = self.embedder.embed([chunks[row].embedding_text for row in rows])

@@ -61,6 +61,16 @@ class EmbeddingSettings(_Section):
             "to 1e-5. Ingest always uses sentence-transformers."
         ),
     )
+    query_threads: int = Field(
+        1,
+        ge=0,
+        le=256,
+        description=(
+            "BLAS threads of the NumPy query runtime (set for NumPy's BLAS in the process); 0 "
+            "keeps the library default. One: a question is too small to split across cores, and "
+            "under concurrent requests or on a busy machine splitting it is several times slower."
+        ),
+    )
     query_cache_size: int = Field(
         4096,
         ge=0,
