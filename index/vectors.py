@@ -220,6 +220,12 @@ class VectorIndex:
             index = faiss.read_index(str(path), flags)
         except RuntimeError:
             index = faiss.read_index(str(path))  # a FAISS build without these mmap flags
+        if index_type in ("ivfsq8", "ivfpq"):
+            lists = faiss.downcast_InvertedLists(faiss.extract_index_ivf(index).invlists)
+            if hasattr(lists, "prefetch_nthread"):
+                # memory-mapped lists start 32 prefetch threads per search by default: for one
+                # question that costs ten times the search itself
+                lists.prefetch_nthread = 0
         return cls(index, index_type, vectors, tuning)
 
 

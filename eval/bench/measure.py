@@ -101,10 +101,10 @@ def side_by_side(
 
 
 def memory_mb(pid: int | None = None) -> dict[str, float]:
-    """Resident (RSS), proportional (PSS: shared pages split among sharers) and private memory.
+    """Resident (RSS), proportional (PSS: shared pages split among sharers) and anonymous memory.
 
     From ``/proc/<pid>/smaps_rollup``; PSS is the fair share of a worker when several processes
-    map the same files. Empty on systems without it.
+    map the same files; anonymous memory is its own heap. Empty on systems without it.
     """
     path = Path(f"/proc/{pid or os.getpid()}/smaps_rollup")
     try:
@@ -116,11 +116,12 @@ def memory_mb(pid: int | None = None) -> dict[str, float]:
         parts = line.split()
         if len(parts) >= 2 and parts[1].isdigit():
             fields[parts[0].rstrip(":")] = int(parts[1]) / 1024
-    private = fields.get("Private_Clean", 0.0) + fields.get("Private_Dirty", 0.0)
     shared = fields.get("Shared_Clean", 0.0) + fields.get("Shared_Dirty", 0.0)
     return {
         "rss_mb": round(fields.get("Rss", 0.0), 1),
         "pss_mb": round(fields.get("Pss", 0.0), 1),
-        "private_mb": round(private, 1),
+        # the process's own heap: what a second worker would add, whatever maps it shares
+        "anonymous_mb": round(fields.get("Anonymous", 0.0), 1),
+        # pages of files (libraries, model weights, index files) also mapped by other processes
         "shared_mb": round(shared, 1),
     }
