@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup serve test lint typecheck unit constraints clean
+.PHONY: setup serve test lint typecheck unit bench constraints clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ unit: setup  ## the tests only
 	$(BIN)/python -m pytest
 
 test: lint typecheck unit  ## lint, type-check and run the whole test suite
+
+BENCH_ARGS ?=
+bench: setup  ## the benchmark suite (~10 min): table on stdout, JSON in bench-results/
+	$(BIN)/python -m policyqa.eval.bench --out bench-results $(BENCH_ARGS)
 
 constraints: setup  ## re-pin constraints.txt from the current environment
 	{ head -2 constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^policyqa'; } > constraints.txt.new

@@ -168,6 +168,67 @@ class SentenceTransformerEmbedder:
         return len(ids) <= self._max_tokens
 
 
+class DeferredEmbedder:
+    """A ``SentenceTransformerEmbedder`` loaded on first use.
+
+    Name, fingerprint and (for the usual module stacks) dimension come from the model's files,
+    so that an ingest that finds nothing new, or a removal, never imports torch: re-ingesting an
+    unchanged corpus takes a fraction of a second instead of the model's loading time.
+    """
+
+    def __init__(self, settings: EmbeddingSettings) -> None:
+        self.settings = settings
+        self.path = resolve_model_path(settings.model)
+        self._loaded: SentenceTransformerEmbedder | None = None
+
+    @property
+    def loaded(self) -> SentenceTransformerEmbedder:
+        """The model, loaded now if it was not yet."""
+        if self._loaded is None:
+            self._loaded = SentenceTransformerEmbedder(self.settings)
+        return self._loaded
+
+    @property
+    def name(self) -> str:
+        """As ``SentenceTransformerEmbedder.name``."""
+        if self.settings.model == BUNDLED_MODEL:
+            return "all-MiniLM-L6-v2"
+        return self.path.name
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """As ``SentenceTransformerEmbedder.fingerprint`` (a hash of the files)."""
+        return model_fingerprint(self.path)
+
+    @cached_property
+    def dimension(self) -> int:
+        """From the pooling configuration when the model ends with pooling (and normalisation)."""
+        import json
+
+        try:
+            modules = json.loads((self.path / "modules.json").read_text("utf-8"))
+            kinds = [module.get("type", "").rsplit(".", 1)[-1] for module in modules]
+            if set(kinds) <= {"Transformer", "Pooling", "Normalize"} and "Pooling" in kinds:
+                pooling = modules[kinds.index("Pooling")].get("path", "")
+                config = json.loads((self.path / pooling / "config.json").read_text("utf-8"))
+                return int(config["word_embedding_dimension"])
+        except (OSError, ValueError, KeyError):
+            pass
+        return self.loaded.dimension  # other stacks (e.g. a Dense layer): ask the model
+
+    def embed(self, texts: list[str]) -> Vectors:
+        """Loads the model, then embeds."""
+        return self.loaded.embed(texts)
+
+    def embed_query(self, text: str) -> Vectors:
+        """Loads the model, then embeds."""
+        return self.loaded.embed_query(text)
+
+    def fits(self, text: str) -> bool:
+        """Loads the model (for its tokenizer), then checks."""
+        return self.loaded.fits(text)
+
+
 def describe_model(embedder: Embedder) -> dict[str, object]:
     """What the index manifest records about the model."""
     return {

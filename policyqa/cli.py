@@ -150,10 +150,11 @@ def _run_ingest(
 ) -> IngestReport:
     from tqdm import tqdm
 
-    from policyqa.index import IndexBuilder, SentenceTransformerEmbedder
+    from policyqa.index import IndexBuilder
+    from policyqa.index.embedding import DeferredEmbedder
 
-    embedder = SentenceTransformerEmbedder(settings.embedding)
-    builder = IndexBuilder(settings, embedder)
+    # the model loads only if a file is new or changed
+    builder = IndexBuilder(settings, DeferredEmbedder(settings.embedding))
     with tqdm(desc="embedding", unit=" passages", file=sys.stderr, leave=False) as bar:
         return builder.ingest_paths(
             paths,
@@ -226,9 +227,10 @@ def _ask_text(result: AskResult) -> str:
 
 
 def _remove(args: argparse.Namespace, settings: Settings) -> int:
-    from policyqa.index import IndexBuilder, SentenceTransformerEmbedder
+    from policyqa.index import IndexBuilder
+    from policyqa.index.embedding import DeferredEmbedder
 
-    builder = IndexBuilder(settings, SentenceTransformerEmbedder(settings.embedding))
+    builder = IndexBuilder(settings, DeferredEmbedder(settings.embedding))  # never loads it
     report = builder.remove_documents(args.doc_ids)
     print(
         f"removed {', '.join(report.removed)}; {report.passages} passages remain "

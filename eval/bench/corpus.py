@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 import json
 import random
-import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -97,9 +96,9 @@ def _fallback(folder: Path, count: int) -> list[Path]:
     text = SEED_MARKDOWN.read_text(encoding="utf-8")
     files = []
     for name in fictional_countries(count):
-        renamed = re.sub(r"\bMOROCCO\b", name.upper(), text)
-        renamed = re.sub(r"\bMoroccan\b", f"{name}n", renamed)
-        renamed = re.sub(r"\bMorocco\b", name, renamed)
+        # also inside links and file names ("..._in_Morocco_in_...")
+        renamed = text.replace("MOROCCO", name.upper()).replace("Moroccan", f"{name}n")
+        renamed = renamed.replace("Morocco", name)
         renamed = renamed.replace(f"\n{name}\n", f"\n{name}\n\n{FALLBACK_MARKER}\n", 1)
         path = folder / f"synthetic-factsheet-{name.lower()}-2023.md"
         path.write_text(renamed, encoding="utf-8")

@@ -109,3 +109,19 @@ def test_read_safetensors_dtypes(tmp_path: Path) -> None:
     read = read_safetensors(path)
     for name, value in tensors.items():
         assert read[name].dtype == value.dtype and np.array_equal(read[name], value)
+
+
+def test_deferred_embedder_loads_the_model_only_to_embed(
+    tmp_path: Path, real_embedder: SentenceTransformerEmbedder
+) -> None:
+    from policyqa.index import IndexBuilder, describe_model
+    from policyqa.index.embedding import DeferredEmbedder
+    from policyqa.settings import Settings
+
+    deferred = DeferredEmbedder(EmbeddingSettings())
+    assert describe_model(deferred) == describe_model(real_embedder)
+    settings = Settings(index_dir=tmp_path / "index")
+    IndexBuilder(settings, real_embedder).ingest_paths([MOROCCO_MD])
+    report = IndexBuilder(settings, deferred).ingest_paths([MOROCCO_MD])
+    assert report.unchanged == [MOROCCO_MD.name] and deferred._loaded is None
+    assert np.allclose(deferred.embed_query("budget"), real_embedder.embed_query("budget"))
