@@ -285,6 +285,96 @@ class CachedQueryEmbedder:
         return self.inner.fits(text)
 
 
+class BatchingQueryEmbedder:
+    """Embeds the questions that arrive together as one batch, on one thread.
+
+    Under concurrent requests, questions waiting at the same moment are embedded in one
+    padded batch: a matrix product over many rows runs at several times the speed of many
+    products over a dozen rows each, so a busy worker answers more questions per second. A lone
+    question goes through at once, unpadded: nothing waits for company. Vectors agree with
+    one-by-one embedding to 1e-6 (padding is masked out).
+    """
+
+    def __init__(self, inner: Embedder, max_batch: int = 16) -> None:
+        import queue
+        import threading
+        from concurrent.futures import Future
+
+        self.inner = inner
+        self.max_batch = max_batch
+        self.batches = 0  # how many products ran, for tests and curiosity
+        self._queue: queue.SimpleQueue[tuple[str, Future[Vectors]]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def name(self) -> str:
+        """The wrapped model's name."""
+        return self.inner.name
+
+    @property
+    def fingerprint(self) -> str:
+        """The wrapped model's fingerprint."""
+        return self.inner.fingerprint
+
+    @property
+    def dimension(self) -> int:
+        """The wrapped model's dimension."""
+        return self.inner.dimension
+
+    def embed(self, texts: list[str]) -> Vectors:
+        """Passages go straight to the model."""
+        return self.inner.embed(texts)
+
+    def embed_query(self, text: str) -> Vectors:
+        """The question's vector, computed with whatever other questions are waiting."""
+        from concurrent.futures import Future
+
+        future: Future[Vectors] = Future()
+        self._queue.put((text, future))
+        self._start()
+        return future.result()
+
+    def fits(self, text: str) -> bool:
+        """Delegated to the wrapped model."""
+        return self.inner.fits(text)
+
+    def _start(self) -> None:
+        if self._thread is None:
+            import threading
+
+            with self._lock:
+                if self._thread is None:
+                    self._thread = threading.Thread(
+                        target=self._serve, name="embed-questions", daemon=True
+                    )
+                    self._thread.start()
+
+    def _serve(self) -> None:
+        import queue
+
+        while True:
+            batch = [self._queue.get()]
+            while len(batch) < self.max_batch:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            texts = [text for text, _ in batch]
+            try:
+                if len(texts) == 1:
+                    vectors = self.inner.embed_query(texts[0])[None, :]
+                else:
+                    vectors = self.inner.embed(texts)
+            except Exception as error:  # every waiting request gets the error
+                for _, future in batch:
+                    future.set_exception(error)
+                continue
+            self.batches += 1
+            for (_, future), vector in zip(batch, vectors, strict=True):
+                future.set_result(vector)
+
+
 def load_query_embedder(settings: EmbeddingSettings) -> Embedder:
     """The embedder the service uses for questions (``EmbeddingSettings.query_runtime``).
 
@@ -305,6 +395,8 @@ def load_query_embedder(settings: EmbeddingSettings) -> Embedder:
             raise EmbeddingModelError(f"model at {path} cannot run in NumPy: {reason}")
         else:
             embedder = SentenceTransformerEmbedder(settings)
+    if settings.query_batch > 1:
+        embedder = BatchingQueryEmbedder(embedder, settings.query_batch)
     if settings.query_cache_size > 0:
         return CachedQueryEmbedder(embedder, settings.query_cache_size)
     return embedder

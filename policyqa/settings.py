@@ -71,6 +71,15 @@ class EmbeddingSettings(_Section):
             "under concurrent requests or on a busy machine splitting it is several times slower."
         ),
     )
+    query_batch: int = Field(
+        16,
+        ge=1,
+        le=256,
+        description=(
+            "Most questions embedded together when concurrent requests arrive at once (one "
+            "product over many rows is faster than many small ones); 1 embeds one at a time."
+        ),
+    )
     query_cache_size: int = Field(
         4096,
         ge=0,
