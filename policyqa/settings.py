@@ -133,7 +133,7 @@ class RetrievalSettings(_Section):
         ),
     )
     nprobe: int = Field(
-        32,
+        64,
         ge=1,
         le=65_536,
         description="IVF lists searched per question (ivfsq8, ivfpq): higher is slower and surer.",

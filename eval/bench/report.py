@@ -211,6 +211,14 @@ def table(results: dict[str, Any]) -> str:
                 f"p99 {latency['p99_ms']:.1f} ms, errors {run['errors']}; PSS/worker {pss} MB",
             )
         )
+        rows.append(
+            (
+                f"  HTTP {name}: CPU per answer",
+                f"server {run.get('server_cpu_ms_per_answer')} ms (client "
+                f"{run.get('client_cpu_s')} s in all): {run.get('answers_per_s_if_idle')}/s "
+                "with the cores to itself",
+            )
+        )
     scale = results.get("scale", {})
     for size, row in scale.items():
         if not size.isdigit():
@@ -234,9 +242,20 @@ def table(results: dict[str, Any]) -> str:
             (
                 "start to ready (existing index)",
                 f"{footprint['start_to_ready_s']} s (runs {footprint['runs_s']}); RSS "
-                f"{memory.get('rss_mb')} MB, PSS {memory.get('pss_mb')} MB",
+                f"{memory.get('rss_mb')} MB, PSS {memory.get('pss_mb')} MB, heap "
+                f"{memory.get('anonymous_mb')} MB",
             )
         )
+        larger = footprint.get("synthetic")
+        if larger:
+            memory = larger.get("memory", {}).get("after_40_questions", {})
+            rows.append(
+                (
+                    f"  same, {larger['passages']} passages",
+                    f"{larger['start_to_ready_s']} s; RSS {memory.get('rss_mb')} MB, PSS "
+                    f"{memory.get('pss_mb')} MB, heap {memory.get('anonymous_mb')} MB",
+                )
+            )
     width = max((len(name) for name, _ in rows), default=10)
     lines += [f"{name.ljust(width)}  {value}" for name, value in rows]
     lines.append("")

@@ -55,7 +55,7 @@ class BenchOptions:
     load_concurrency: int = 16
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     repeat_share: float = 0.5
-    rounds: int = 3  # side-by-side rounds for the embedding comparison
+    rounds: int = 5  # side-by-side rounds for the embedding comparison
     startup_runs: int = 3
 
     @classmethod
@@ -160,6 +160,12 @@ def run(
         if "footprint" in options.sections:
             say("footprint: start to ready, memory")
             results["footprint"] = serving.startup(indexes["bundled"], options.startup_runs)
+            if "synthetic" in indexes:  # what more passages cost a worker
+                larger = serving.startup(indexes["synthetic"], 1)
+                results["footprint"]["synthetic"] = {
+                    "passages": results["corpora"]["synthetic"]["passages"],
+                    **larger,
+                }
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     results["load_average_at_end"] = load_average()
@@ -179,7 +185,7 @@ def _build_corpora(
 ) -> dict[str, Path]:
     """Index the bundled corpus, and Morocco + N synthetic factsheets when queries need them."""
     corpora = [bundled_corpus()]
-    wanted = "query" in options.sections or "scale" in options.sections
+    wanted = {"query", "scale", "footprint"} & set(options.sections)
     if wanted and options.synthetic_documents:
         corpora.append(synthetic_corpus(workdir / "synthetic-files", options.synthetic_documents))
     results["corpora"] = {}
