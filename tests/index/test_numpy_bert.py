@@ -11,7 +11,12 @@ import pytest
 from policyqa.errors import EmbeddingModelError
 from policyqa.eval.bench.corpus import calibration_questions
 from policyqa.index import Embedder, SentenceTransformerEmbedder
-from policyqa.index.embedding import CachedQueryEmbedder, load_query_embedder, resolve_model_path
+from policyqa.index.embedding import (
+    BatchingQueryEmbedder,
+    CachedQueryEmbedder,
+    load_query_embedder,
+    resolve_model_path,
+)
 from policyqa.index.numpy_bert import NumpyBertEmbedder, read_safetensors, supports
 from policyqa.ingest import TiktokenCounter, chunk_document, load_document
 from policyqa.settings import BUNDLED_MODEL, ChunkingSettings, EmbeddingSettings
@@ -75,11 +80,12 @@ def test_weights_are_memory_mapped_not_copied(numpy_embedder: NumpyBertEmbedder)
 def test_service_default_is_numpy_with_a_cache() -> None:
     embedder = load_query_embedder(EmbeddingSettings())
     assert isinstance(embedder, CachedQueryEmbedder)
-    assert isinstance(embedder.inner, NumpyBertEmbedder)
+    assert isinstance(embedder.inner, BatchingQueryEmbedder)
+    assert isinstance(embedder.inner.inner, NumpyBertEmbedder)
     first = embedder.embed_query("What is the budget?")
     assert embedder.embed_query("What is the budget?") is first
     assert embedder.cache.hits == 1 and not first.flags.writeable
-    plain = load_query_embedder(EmbeddingSettings(query_cache_size=0))
+    plain = load_query_embedder(EmbeddingSettings(query_cache_size=0, query_batch=1))
     assert isinstance(plain, NumpyBertEmbedder)
 
 
