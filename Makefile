@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup serve test lint typecheck unit browser screenshot constraints clean
+.PHONY: setup serve test lint typecheck unit browser screenshot bench constraints clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ browser:  ## install chromium and chromium-driver when /usr/bin/chromium is miss
 screenshot: setup browser  ## re-take docs/screenshot.png (the README's) with the browser test
 	SCREENSHOT_PATH=docs/screenshot.png $(BIN)/python -m pytest -q \
 		tests/service/live/test_page_browser.py -k search_filter_open
+
+BENCH_ARGS ?=
+bench: setup  ## the benchmark suite (~10 min): table on stdout, JSON in bench-results/
+	$(BIN)/python -m policyqa.eval.bench --out bench-results $(BENCH_ARGS)
 
 constraints: setup  ## re-pin constraints.txt from the current environment
 	{ head -2 constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^policyqa'; } > constraints.txt.new

@@ -21,9 +21,11 @@ from policyqa.index.embedding import Embedder, Vectors, describe_model
 from policyqa.index.lexical import LexicalIndex
 from policyqa.index.store import (
     IndexSnapshot,
+    check_compatible,
     chunker_description,
     current_version_path,
     load_snapshot,
+    read_manifest,
     write_version,
     writer_lock,
 )
@@ -51,6 +53,14 @@ class IngestFailure:
 
     path: str
     error: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedFile:
+    """What the manifest records of an indexed file, enough to tell whether it changed."""
+
+    sha256: str  # content hash of the file when it was indexed
+    country: str | None  # the document's country (an explicit --country may differ)
 
 
 @dataclass(slots=True)
@@ -91,8 +101,12 @@ class IndexBuilder:
         report = IngestReport()
         index_dir = self.settings.index_dir
         with writer_lock(index_dir):
-            previous = None if rebuild else self._load_previous()
-            known = {} if previous is None else previous.documents
+            # the manifest says which files are indexed with which hash: an ingest that finds
+            # nothing new reads nothing else of the index
+            manifest = None if rebuild else self._current_manifest()
+            known: dict[str, IndexedFile] = {}
+            for row in [] if manifest is None else manifest.get("documents", []):
+                known[row["doc_id"]] = IndexedFile(row["sha256"], row.get("country"))
             started = time.perf_counter()
             fresh: dict[str, tuple[Document, list[Chunk]]] = {}
             for found in discover(paths):
@@ -102,10 +116,12 @@ class IndexBuilder:
                 self._read_one(found, known, fresh, report, country=country, kind=kind)
             report.seconds["parse"] = time.perf_counter() - started
             if not fresh and not rebuild:
-                report.passages = 0 if previous is None else len(previous.chunks)
-                report.version = None if previous is None else previous.version
+                report.passages = 0 if manifest is None else manifest["index"]["passages"]
+                report.version = None if manifest is None else manifest["version"]
                 return report
-            kept = {doc_id: document for doc_id, document in known.items() if doc_id not in fresh}
+            previous = None if rebuild else self._load_previous()
+            documents = {} if previous is None else previous.documents
+            kept = {doc_id: doc for doc_id, doc in documents.items() if doc_id not in fresh}
             self._write(previous, kept, fresh, report, progress)
         return report
 
@@ -132,6 +148,15 @@ class IndexBuilder:
 
     # --- steps ------------------------------------------------------------------------------------
 
+    def _current_manifest(self) -> dict[str, Any] | None:
+        """The live version's manifest, checked against the model and chunker (None: no index)."""
+        path = current_version_path(self.settings.index_dir)
+        if path is None:
+            return None
+        manifest = read_manifest(path)
+        check_compatible(manifest, self.model, self.chunker, self.settings.index_dir)
+        return manifest
+
     def _load_previous(self) -> IndexSnapshot | None:
         if current_version_path(self.settings.index_dir) is None:
             return None
@@ -140,7 +165,7 @@ class IndexBuilder:
     def _read_one(
         self,
         path: Path,
-        known: dict[str, Document],
+        known: dict[str, IndexedFile],
         fresh: dict[str, tuple[Document, list[Chunk]]],
         report: IngestReport,
         *,
@@ -242,7 +267,10 @@ class IndexBuilder:
             targets = [row for row, _ in reused]
             vectors[targets] = previous.vectors[[source for _, source in reused]]
         todo = [row for row, source in enumerate(sources) if source is None]
-        batch = max(self.settings.embedding.batch_size * 4, 1)
+        # longest first and in order of length, so that every batch pads to similar lengths
+        # (the encoder sorts within one call only; this matters for corpora of many calls)
+        todo.sort(key=lambda row: -len(chunks[row].embedding_text))
+        batch = max(self.settings.embedding.batch_size * 8, 1)
         for offset in range(0, len(todo), batch):
             rows = todo[offset : offset + batch]
             vectors[rows] = self.embedder.embed([chunks[row].embedding_text for row in rows])

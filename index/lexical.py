@@ -33,7 +33,20 @@ def _stemmer() -> Stemmer.Stemmer:
 
 
 def analyse(text: str) -> list[str]:
-    """The BM25 terms of a text: lower-cased, stop words removed, stemmed; hyphens split too."""
+    """The BM25 terms of a text: lower-cased, stop words removed, stemmed; hyphens split too.
+
+    Answering a question analyses the same passages, headings and sentences again and again,
+    so results are remembered (a bounded LRU cache); each call returns a fresh list.
+    """
+    return list(_analyse_cached(text))
+
+
+@lru_cache(maxsize=32_768)
+def _analyse_cached(text: str) -> tuple[str, ...]:
+    return tuple(_analyse(text))
+
+
+def _analyse(text: str) -> list[str]:
     words: list[str] = []
     for match in _TOKEN.finditer(text.lower()):
         token = match.group(0)
@@ -55,7 +68,7 @@ class LexicalIndex:
     def build(cls, texts: list[str]) -> LexicalIndex:
         """Index ``texts`` (one per passage, in passage order)."""
         model = bm25s.BM25(k1=1.2, b=0.75)
-        corpus = [analyse(text) or [""] for text in texts]
+        corpus = [_analyse(text) or [""] for text in texts]  # once each: no cache
         if corpus:
             model.index(corpus, show_progress=False)
         return cls(model, len(texts))

@@ -38,7 +38,7 @@ import numpy.typing as npt
 from policyqa import __version__
 from policyqa.errors import IndexCorruptError, IndexIncompatibleError, IndexNotFoundError
 from policyqa.index.lexical import LexicalIndex
-from policyqa.index.vectors import ConcreteIndexType, VectorIndex
+from policyqa.index.vectors import ConcreteIndexType, SearchTuning, VectorIndex
 from policyqa.ingest import (
     Block,
     BlockKind,
@@ -140,8 +140,13 @@ def load_snapshot(
     model: dict[str, Any],
     chunker: dict[str, Any],
     mmap: bool = True,
+    tuning: SearchTuning | None = None,
 ) -> IndexSnapshot:
-    """Load the live version, checking that it matches the configured model and chunker."""
+    """Load the live version, checking that it matches the configured model and chunker.
+
+    With ``mmap`` (the default) the vectors, the FAISS index (where its type allows) and BM25 are
+    memory-mapped: processes serving one version share those pages instead of holding copies.
+    """
     path = current_version_path(index_dir)
     if path is None:
         raise IndexNotFoundError(
@@ -160,7 +165,9 @@ def load_snapshot(
         chunks = [_chunk_from_json(line, documents) for line in _read_jsonl(path / "chunks.jsonl")]
         vectors = np.load(path / "vectors.npy", mmap_mode="r" if mmap else None)
         index_type: ConcreteIndexType = manifest["index"]["type"]
-        dense = VectorIndex.load(path / "dense.faiss", index_type, mmap=mmap)
+        dense = VectorIndex.load(
+            path / "dense.faiss", index_type, mmap=mmap, vectors=vectors, tuning=tuning
+        )
         lexical = LexicalIndex.load(path / "bm25", len(chunks), mmap=mmap)
     except (OSError, KeyError, ValueError) as error:
         raise IndexCorruptError(

@@ -58,9 +58,16 @@ _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+)")
 _NEXT_START = re.compile(r"\s+[\"'“‘(\[]*[A-Z0-9À-Ý]")
 
 
+_WORD_BEFORE_PERIOD = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+# Only the word before the period matters: look at a short window, not the whole text before it
+# (searching text[:end] made splitting quadratic in the document's length).
+_WINDOW = 64
+
+
 def _is_abbreviation(text: str, end: int) -> bool:
     """True when the period ending at ``end`` belongs to an abbreviation or an initial."""
-    match = re.search(r"([A-Za-z][A-Za-z.]*)\.$", text[:end])
+    window_start = max(0, end - _WINDOW)
+    match = _WORD_BEFORE_PERIOD.search(text, window_start, end)
     if not match:
         return False
     word = match.group(1).lower()

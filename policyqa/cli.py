@@ -75,7 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", help="interface to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="TCP port (default 8000)")
-    serve.add_argument("--workers", type=int, help="worker processes (default 1)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        help="worker processes sharing one memory-mapped index (default 1; 0: one per core)",
+    )
 
     ask = with_index_dir(
         commands.add_parser(
@@ -192,10 +196,11 @@ def _run_ingest(
 ) -> IngestReport:
     from tqdm import tqdm
 
-    from policyqa.index import IndexBuilder, SentenceTransformerEmbedder
+    from policyqa.index import IndexBuilder
+    from policyqa.index.embedding import DeferredEmbedder
 
-    embedder = SentenceTransformerEmbedder(settings.embedding)
-    builder = IndexBuilder(settings, embedder)
+    # the model loads only if a file is new or changed
+    builder = IndexBuilder(settings, DeferredEmbedder(settings.embedding))
     with tqdm(desc="embedding", unit=" passages", file=sys.stderr, leave=False) as bar:
         return builder.ingest_paths(
             paths,
@@ -268,9 +273,10 @@ def _ask_text(result: AskResult) -> str:
 
 
 def _remove(args: argparse.Namespace, settings: Settings) -> int:
-    from policyqa.index import IndexBuilder, SentenceTransformerEmbedder
+    from policyqa.index import IndexBuilder
+    from policyqa.index.embedding import DeferredEmbedder
 
-    builder = IndexBuilder(settings, SentenceTransformerEmbedder(settings.embedding))
+    builder = IndexBuilder(settings, DeferredEmbedder(settings.embedding))  # never loads it
     report = builder.remove_documents(args.doc_ids)
     print(
         f"removed {', '.join(report.removed)}; {report.passages} passages remain "
@@ -309,7 +315,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     host = args.host or settings.service.host
     port = args.port or settings.service.port
-    workers = args.workers or settings.service.workers
+    workers = settings.service.workers if args.workers is None else args.workers
+    if workers < 0:
+        raise CommandError("--workers must be 0 (one per core) or more")
+    cores = os.cpu_count() or 1
+    workers = workers or cores
+    if workers > 1:
+        # One process per core answers more than threads fighting over the cores: each worker
+        # computes on one thread (unless the environment already says otherwise).
+        for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(variable, str(max(1, cores // workers)))
     if current_version_path(settings.index_dir) is None:
         print(f"no index in {settings.index_dir}; indexing {settings.corpus_dir}", file=sys.stderr)
         report = _run_ingest(settings, [settings.corpus_dir])

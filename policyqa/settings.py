@@ -51,6 +51,41 @@ class EmbeddingSettings(_Section):
         le=256,
         description="torch intra-op threads; 0 keeps torch's default (one per core).",
     )
+    query_runtime: Literal["auto", "numpy", "torch"] = Field(
+        "auto",
+        description=(
+            "How the service embeds questions: 'numpy' runs the model's own weights in NumPy "
+            "(starts in a fraction of a second, weights memory-mapped and shared by workers; "
+            "BERT-type mean-pooled models such as all-MiniLM-L6-v2), 'torch' loads "
+            "sentence-transformers, 'auto' takes numpy when the model supports it. Vectors agree "
+            "to 1e-5. Ingest always uses sentence-transformers."
+        ),
+    )
+    query_threads: int = Field(
+        1,
+        ge=0,
+        le=256,
+        description=(
+            "BLAS threads of the NumPy query runtime (set for NumPy's BLAS in the process); 0 "
+            "keeps the library default. One: a question is too small to split across cores, and "
+            "under concurrent requests or on a busy machine splitting it is several times slower."
+        ),
+    )
+    query_batch: int = Field(
+        16,
+        ge=1,
+        le=256,
+        description=(
+            "Most questions embedded together when concurrent requests arrive at once (one "
+            "product over many rows is faster than many small ones); 1 embeds one at a time."
+        ),
+    )
+    query_cache_size: int = Field(
+        4096,
+        ge=0,
+        le=1_000_000,
+        description="Question vectors kept in an LRU cache (per process); 0 disables it.",
+    )
 
 
 class ChunkingSettings(_Section):
@@ -78,7 +113,7 @@ class ChunkingSettings(_Section):
     )
 
 
-IndexType = Literal["auto", "flat", "hnsw", "ivfpq"]
+IndexType = Literal["auto", "flat", "hnsw", "ivfpq", "ivfsq8"]
 
 
 class RetrievalSettings(_Section):
@@ -99,8 +134,19 @@ class RetrievalSettings(_Section):
     index_type: IndexType = Field(
         "auto",
         description=(
-            "FAISS index: 'flat' (exact), 'hnsw', 'ivfpq', or 'auto' to choose by corpus size."
+            "FAISS index: 'flat' (exact), 'ivfsq8' (inverted lists of 8-bit codes, re-scored "
+            "exactly), 'ivfpq', 'hnsw', or 'auto': flat below 50,000 passages, ivfsq8 above "
+            "(chosen from `python -m policyqa.eval.bench` measurements, see the README)."
         ),
+    )
+    nprobe: int = Field(
+        64,
+        ge=1,
+        le=65_536,
+        description="IVF lists searched per question (ivfsq8, ivfpq): higher is slower and surer.",
+    )
+    ef_search: int = Field(
+        128, ge=1, le=4096, description="HNSW search breadth (hnsw): higher is slower and surer."
     )
 
 
@@ -138,7 +184,27 @@ class ServiceSettings(_Section):
 
     host: str = Field("127.0.0.1", description="Interface to bind.")
     port: int = Field(8000, ge=1, le=65535, description="TCP port.")
-    workers: int = Field(1, ge=1, le=64, description="uvicorn worker processes.")
+    workers: int = Field(
+        1, ge=0, le=64, description="uvicorn worker processes; 0 means one per CPU core."
+    )
+    answer_cache_size: int = Field(
+        2048,
+        ge=0,
+        le=1_000_000,
+        description=(
+            "Answers kept in an LRU cache per worker, keyed by question, filters, top_k and index "
+            "version, so that repeated questions are answered at once; 0 disables it."
+        ),
+    )
+    reload_interval: float = Field(
+        1.0,
+        ge=0.0,
+        le=3600.0,
+        description=(
+            "Seconds between checks of INDEX_DIR/CURRENT; a new index version is loaded in the "
+            "background and swapped in without dropping requests. 0 disables hot reload."
+        ),
+    )
 
 
 class Settings(BaseSettings):

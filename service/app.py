@@ -2,7 +2,9 @@
 
 ``create_app(settings)`` builds an app; its lifespan loads the model and the index in a background
 thread, so ``/healthz`` answers at once and ``/readyz`` says 503 until the engine is warm. Routes
-get the engine through the ``EngineDep`` dependency. Nothing heavy happens at import time.
+get the engine through the ``EngineDep`` dependency. Nothing heavy happens at import time. A new
+index version is picked up while serving (``policyqa.service.reloading``); repeated questions are
+answered from the engine's cache.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from policyqa.errors import DocumentNotFoundError, PolicyQAError
 from policyqa.index import SearchFilters, describe_index
 from policyqa.service.pipeline import QAEngine, open_engine
 from policyqa.service.profiles_api import router as profiles_router
+from policyqa.service.reloading import WARM_UP_QUESTION, start_watching
 from policyqa.service.schemas import (
     AskRequest,
     AskResponse,
@@ -50,7 +53,7 @@ class EngineState:
         """Load model and index, warm the model with one query; record any failure."""
         try:
             engine = open_engine(settings, build_if_missing=build_if_missing, on_build=log.info)
-            engine.ask("warm-up: what are the policy objectives?")
+            engine.ask(WARM_UP_QUESTION)
             self.engine = engine
             log.info("ready: %s", describe_index(engine.snapshot))
         except PolicyQAError as error:
@@ -94,7 +97,10 @@ def create_app(
             threading.Thread(
                 target=state.load, args=(settings, build_if_missing), name="load-index", daemon=True
             ).start()
+        stop_watching = start_watching(state, settings)
         yield
+        if stop_watching is not None:
+            stop_watching.set()
 
     app = FastAPI(
         title="policyqa",
@@ -170,7 +176,7 @@ def _add_routes(app: FastAPI) -> None:
         filters = SearchFilters(body.filters.country, body.filters.doc_id, body.filters.section)
         if filters.doc_id is not None and filters.doc_id not in engine.snapshot.documents:
             raise DocumentNotFoundError(filters.doc_id)
-        result = engine.ask(body.question, body.top_k, filters)
+        result, _ = engine.ask_cached(body.question, body.top_k, filters)
         return AskResponse(
             answer=result.answer.text,
             answerable=result.answer.answerable,

@@ -242,14 +242,13 @@ class FactsheetAnswerer:
         if country is not None:
             return self.library.for_country(country)
         # No country named: only a question the documents cover (the calibrated gate of the
-        # extractive answerer), about the factsheet of the best passage.
+        # extractive answerer), about the factsheet the best passage comes from. When that
+        # passage is not from a factsheet (a report, a note), no profile answers.
+        if not evidence.hits:
+            return None
         if relevance(evidence, self.settings.coverage_weight) < self.settings.min_relevance:
             return None
-        for hit in evidence.hits:
-            profile = self.library.by_doc.get(hit.document.doc_id)
-            if profile is not None:
-                return profile
-        return None
+        return self.library.by_doc.get(evidence.hits[0].document.doc_id)
 
     # --- one country -------------------------------------------------------------------------
 

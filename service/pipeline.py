@@ -9,6 +9,9 @@ its aspect is part of the template and its country is known, or when it compares
 (``service.factsheets``); only BM25 runs then, to score the passages quoted. Otherwise hybrid
 retrieval and the extractive answerer answer it, a detected aspect making retrieval prefer
 that field's passages.
+
+An engine serves one immutable index version; ``ask_cached`` remembers its recent answers (a new
+version comes with a new engine, hence an empty cache).
 """
 
 from __future__ import annotations
@@ -31,7 +34,10 @@ from policyqa.index import (
     describe_model,
     load_snapshot,
 )
+from policyqa.index.cache import LRUCache
+from policyqa.index.embedding import load_query_embedder
 from policyqa.index.store import current_version_path
+from policyqa.index.vectors import SearchTuning
 from policyqa.service.answering import (
     Answer,
     Answerer,
@@ -55,6 +61,10 @@ class AskResult:
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
+#: What identifies a cached answer: question, top_k, filters and the index version.
+AnswerKey = tuple[str, int | None, SearchFilters, str]
+
+
 class QAEngine:
     """Answers questions over one loaded index snapshot."""
 
@@ -75,6 +85,7 @@ class QAEngine:
         self.profiles = ProfileLibrary(snapshot.documents)
         self.profile_ms = _ms(started)  # what reading the profiles cost at load
         self.factsheets = FactsheetAnswerer(self.profiles, settings.answer)
+        self.answers: LRUCache[AnswerKey, AskResult] = LRUCache(settings.service.answer_cache_size)
 
     def search(
         self, query: str, top_k: int | None = None, filters: SearchFilters | None = None
@@ -207,6 +218,24 @@ class QAEngine:
         timings["total"] = _ms(started)
         return AskResult(answer=answer, question=parsed, search=search, timings_ms=timings)
 
+    def ask_cached(
+        self, question: str, top_k: int | None = None, filters: SearchFilters | None = None
+    ) -> tuple[AskResult, bool]:
+        """``ask``, or the same answer from the cache when asked before: (result, from_cache).
+
+        A cached result's ``timings_ms`` is ``{"cache": ..., "total": ...}``: the time it took.
+        """
+        started = time.perf_counter()
+        key: AnswerKey = (question, top_k, filters or SearchFilters(), self.snapshot.version)
+        cached = self.answers.get(key)
+        if cached is None:
+            result = self.ask(question, top_k, filters)
+            self.answers.put(key, result)
+            return result, False
+        elapsed = _ms(started)
+        timings = {"cache": elapsed, "total": elapsed}
+        return AskResult(cached.answer, cached.question, cached.search, timings), True
+
 
 def open_engine(
     settings: Settings,
@@ -214,19 +243,30 @@ def open_engine(
     build_if_missing: bool = False,
     on_build: Callable[[str], None] | None = None,
 ) -> QAEngine:
-    """Load the model and the live index; optionally index the bundled corpus first."""
-    embedder = embedder or SentenceTransformerEmbedder(settings.embedding)
+    """Load the model and the live index; optionally index the bundled corpus first.
+
+    Questions are embedded by ``load_query_embedder`` (NumPy when the model allows) unless an
+    ``embedder`` is given; indexing the corpus uses sentence-transformers, built for batches.
+    """
     if build_if_missing and current_version_path(settings.index_dir) is None:
         if on_build is not None:
             on_build(f"no index in {settings.index_dir}; indexing {settings.corpus_dir}")
-        report = IndexBuilder(settings, embedder).ingest_paths([Path(settings.corpus_dir)])
+        builder = IndexBuilder(
+            settings, embedder or SentenceTransformerEmbedder(settings.embedding)
+        )
+        report = builder.ingest_paths([Path(settings.corpus_dir)])
         if report.failed and not report.added:
             failures = "; ".join(f"{failure.path}: {failure.error}" for failure in report.failed)
             from policyqa.errors import IngestError
 
             raise IngestError(str(settings.corpus_dir), f"cannot index the corpus: {failures}")
+    embedder = embedder or load_query_embedder(settings.embedding)
+    tuning = SearchTuning(settings.retrieval.nprobe, settings.retrieval.ef_search)
     snapshot = load_snapshot(
-        settings.index_dir, describe_model(embedder), chunker_description(settings.chunking)
+        settings.index_dir,
+        describe_model(embedder),
+        chunker_description(settings.chunking),
+        tuning=tuning,
     )
     return QAEngine(snapshot, embedder, settings)
 

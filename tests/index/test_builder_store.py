@@ -155,3 +155,19 @@ def test_missing_and_corrupt_indexes(
     (snapshot.path / "chunks.jsonl").write_text("")
     with pytest.raises(IndexCorruptError, match="inconsistent"):
         _snapshot(settings, fake_embedder)
+
+
+def test_unchanged_reingest_reads_only_the_manifest(
+    tmp_path: Path, settings: Settings, fake_embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = _corpus(tmp_path)
+    builder = IndexBuilder(settings, fake_embedder)
+    first = builder.ingest_paths([corpus])
+
+    def no_loading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the index was loaded")
+
+    monkeypatch.setattr("policyqa.index.builder.load_snapshot", no_loading)
+    again = builder.ingest_paths([corpus])
+    assert sorted(again.unchanged) == ["eccp-factsheet-morocco-2023.md", "note.txt"]
+    assert (again.version, again.passages) == (first.version, first.passages)
