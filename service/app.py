@@ -24,7 +24,7 @@ from policyqa.errors import DocumentNotFoundError, PolicyQAError
 from policyqa.index import SearchFilters, describe_index
 from policyqa.service.pipeline import QAEngine, open_engine
 from policyqa.service.profiles_api import router as profiles_router
-from policyqa.service.reloading import WARM_UP_QUESTION, start_watching
+from policyqa.service.reloading import start_watching
 from policyqa.service.schemas import (
     AskRequest,
     AskResponse,
@@ -53,7 +53,7 @@ class EngineState:
         """Load model and index, warm the model with one query; record any failure."""
         try:
             engine = open_engine(settings, build_if_missing=build_if_missing, on_build=log.info)
-            engine.ask(WARM_UP_QUESTION)
+            engine.warm()
             self.engine = engine
             log.info("ready: %s", describe_index(engine.snapshot))
         except PolicyQAError as error:

@@ -23,7 +23,7 @@ Every citation is an exact span of a document's canonical text (``verify_citatio
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from policyqa.index import Hit, SearchFilters
 from policyqa.index.lexical import analyse
@@ -41,7 +41,7 @@ from policyqa.ingest.factsheet import (
 )
 from policyqa.ingest.sentences import sentence_spans
 from policyqa.service.answering import Answer, Citation, Evidence, relevance
-from policyqa.service.question import Question, detect_subfields
+from policyqa.service.question import Question
 from policyqa.settings import AnswerSettings
 
 #: Aspects answered from a Table 1 field.
@@ -70,20 +70,6 @@ _CRITERION_NAMES = {
     Criterion.SUPPORT: "cluster support instruments",
 }
 _MAX_LINES = 80  # lines of a comparison answer (the ECCP published 56 factsheets)
-_CONFIRMING_PASSAGES = 5  # an aspect is confirmed when one of this many best passages is in it
-# sections that speak to an aspect besides ASPECT_SECTIONS (Table 1 rows of policy type and name)
-_EXTRA_SECTIONS = {"scope": "Table 1 > Policy type", "policy": "Table 1 > Policy name"}
-
-
-def aspects_of_hits(hits: Sequence[Hit]) -> set[str]:
-    """The aspects whose sections the passages belong to."""
-    found: set[str] = set()
-    for hit in hits:
-        path = hit.chunk.section_path
-        for aspect, section in (*ASPECT_SECTIONS.items(), *_EXTRA_SECTIONS.items()):
-            if section in path:
-                found.add(aspect)
-    return found
 
 
 class ProfileLibrary:
@@ -186,29 +172,6 @@ class FactsheetAnswerer:
         )
         return country is not None and self.library.for_country(country) is not None
 
-    def confirm_aspect(self, question: Question, hits: Sequence[Hit]) -> Question | None:
-        """The question with the aspect retrieval agrees with, or None when its wording suggests
-        several aspects and retrieval agrees with none of them.
-
-        When the wording suggests several aspects ("Is Morocco part of the Euro-Mediterranean
-        Partnership?" reads as money and cooperation), the first whose section holds one of the
-        best passages wins. A single suggested aspect is kept: on near-identical factsheets the
-        best passages of a paraphrase are often another country's or another section's, and the
-        wording is the better guide (measured on the synthetic gold questions). Questions without
-        a template aspect, and comparisons across countries, pass unchanged.
-        """
-        if len(question.aspects) < 2 or question.comparison:
-            return question
-        found = aspects_of_hits(hits[:_CONFIRMING_PASSAGES])
-        for aspect in question.aspects:
-            if aspect in found:
-                if aspect == question.aspect:
-                    return question
-                rest = tuple(a for a in question.aspects if a != aspect)
-                subfields = detect_subfields(question.text, aspect)
-                return replace(question, aspects=(aspect, *rest), subfields=subfields)
-        return None
-
     def answer(self, evidence: Evidence, filters: SearchFilters | None = None) -> Answer | None:
         """A profile answer, or None when the question is not one the profiles answer."""
         question = evidence.question
@@ -241,12 +204,15 @@ class FactsheetAnswerer:
         )
         if country is not None:
             return self.library.for_country(country)
-        # No country named: only a question the documents cover (the calibrated gate of the
-        # extractive answerer), about the factsheet the best passage comes from. When that
-        # passage is not from a factsheet (a report, a note), no profile answers.
+        # No country named: the factsheet the best passage comes from (when that passage is not
+        # from a factsheet, a report or a note, no profile answers). A question whose wording
+        # names a template field ("How long is the programme in force?") is about the template;
+        # otherwise it must pass the calibrated gate of the extractive answerer.
         if not evidence.hits:
             return None
-        if relevance(evidence, self.settings.coverage_weight) < self.settings.min_relevance:
+        worded = bool(question.aspects) and not question.aspect_from_meaning
+        gate = relevance(evidence, self.settings.coverage_weight) >= self.settings.min_relevance
+        if not (worded or gate):
             return None
         return self.library.by_doc.get(evidence.hits[0].document.doc_id)
 

@@ -45,6 +45,7 @@ from policyqa.service.answering import (
     ExtractiveAnswerer,
     PassageRanker,
 )
+from policyqa.service.aspects import AspectClassifier
 from policyqa.service.countries import CountryMatcher
 from policyqa.service.factsheets import ASPECT_SECTIONS, FactsheetAnswerer, ProfileLibrary
 from policyqa.service.question import Question, parse_question
@@ -60,6 +61,9 @@ class AskResult:
     search: SearchResult
     timings_ms: dict[str, float] = field(default_factory=dict)
 
+
+#: Asked once by every new engine before it serves, so the first user does not pay for warm-up.
+WARM_UP_QUESTION = "warm-up: what are the policy objectives?"
 
 #: What identifies a cached answer: question, top_k, filters and the index version.
 AnswerKey = tuple[str, int | None, SearchFilters, str]
@@ -85,6 +89,7 @@ class QAEngine:
         self.profiles = ProfileLibrary(snapshot.documents)
         self.profile_ms = _ms(started)  # what reading the profiles cost at load
         self.factsheets = FactsheetAnswerer(self.profiles, settings.answer)
+        self.aspects = AspectClassifier(embedder)
         self.answers: LRUCache[AnswerKey, AskResult] = LRUCache(settings.service.answer_cache_size)
 
     def search(
@@ -113,13 +118,16 @@ class QAEngine:
     ) -> tuple[Evidence, SearchResult]:
         """Parse the question and retrieve its passages (hybrid).
 
-        A named country narrows the search to that country's documents; a detected aspect
-        adds the best passages of that aspect's section (``Evidence.preferred``).
+        A named country narrows the search to that country's documents; the question's aspect
+        (from its wording, or its meaning: ``service.aspects``) adds the best passages of that
+        aspect's section (``Evidence.preferred``).
         """
         parsed = parsed or self.parse(question)
         filters = self._narrowed(parsed, filters)
         search_text = self._search_text(parsed, filters)
         search = self.retriever.search(search_text, self._passages(top_k), filters)
+        # wording suggested several aspects, or none: let the question's meaning decide
+        parsed = self.aspects.resolve(parsed, search.query_vector)
         preferred: list[Hit] = []
         section = ASPECT_SECTIONS.get(parsed.aspect or "")
         if section is not None and filters.section is None:
@@ -160,35 +168,33 @@ class QAEngine:
     ) -> AskResult:
         """A cited answer to ``question``.
 
-        From a factsheet profile when the question is about a template field of a known country
-        (or compares countries): then only BM25 runs, to score the passages quoted, and the
-        model is not needed. Otherwise hybrid retrieval and the extractive answerer, as before.
+        From a factsheet profile when the question's wording names one template aspect of a
+        known country (or compares countries): then only BM25 runs, to score the passages
+        quoted, and the model is not needed. Otherwise hybrid retrieval, the aspect settled by
+        meaning, then a profile answer or the extractive answerer.
         """
         started = time.perf_counter()
         parsed = self.parse(question)
-        if self.factsheets.answers_directly(parsed, filters):
+        unambiguous = len(parsed.aspects) == 1 or parsed.comparison
+        if unambiguous and self.factsheets.answers_directly(parsed, filters):
             narrowed = self._narrowed(parsed, filters)
             search = self.retriever.search(
                 self._search_text(parsed, narrowed), self._passages(top_k), narrowed, mode="lexical"
             )
-            confirmed = self.factsheets.confirm_aspect(parsed, search.hits)
-            if confirmed is not None:
-                answer_started = time.perf_counter()
-                direct = self.factsheets.answer(self._evidence(confirmed, search, []), filters)
-                if direct is not None:
-                    return self._result(direct, confirmed, search, started, answer_started)
+            answer_started = time.perf_counter()
+            direct = self.factsheets.answer(self._evidence(parsed, search, []), filters)
+            if direct is not None:
+                return self._result(direct, parsed, search, started, answer_started)
         evidence, search = self.gather(question, top_k, filters, parsed)
-        confirmed = self.factsheets.confirm_aspect(parsed, search.hits)
-        if confirmed is None:
-            # the aspect the wording suggests is not what the passages are about: answer from
-            # the passages, without steering towards that aspect's section
-            confirmed = replace(parsed, aspects=(), subfields=())
-            evidence = self._evidence(confirmed, search, [])
-        elif confirmed is not parsed:
-            evidence = replace(evidence, question=confirmed)
         answer_started = time.perf_counter()
         answer = self.factsheets.answer(evidence, filters) or self.answerer.answer(evidence)
-        return self._result(answer, confirmed, search, started, answer_started)
+        return self._result(answer, evidence.question, search, started, answer_started)
+
+    def warm(self) -> None:
+        """Do once what the first questions would otherwise pay for: embed the aspect examples
+        and answer one question (code paths, caches)."""
+        self.aspects.warm()
+        self.ask(WARM_UP_QUESTION)
 
     def _narrowed(self, parsed: Question, filters: SearchFilters | None) -> SearchFilters:
         """The filters, narrowed to the one country the question names (if it names one)."""

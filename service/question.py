@@ -72,7 +72,9 @@ ASPECT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "objectives",
             r"\bobjectives?\b|\baims?\b|\baim(?:s|ed)? (?:at|to)\b|\bgoals?\b|\bpurposes?\b"
             r"|\b(?:want|wants|hope|hopes|try|tries|trying|meant) to (?:achieve|accomplish|reach)\b"
-            r"|\bseeks? to\b|\bintends? to\b|\bintended to\b|\bachieve\b|\baccomplish",
+            r"|\bseeks? to\b|\bintends? to\b|\bintended to\b"
+            r"|\bwhat (?:does|do|should|will) (?:it|they|the \w+|\w+'s \w+) "
+            r"(?:achieve|accomplish)\b",
         ),
         (
             "focus",
@@ -84,7 +86,8 @@ ASPECT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bresponsib|\bauthorit|\bin charge\b|\bministr(?:y|ies)\b|\bagenc(?:y|ies)\b"
             r"|\bgovernment bod(?:y|ies)\b|\bwho (?:runs|manages|implements|drafted|drafts|designed"
             r"|oversees|administers|leads|monitors|supervises)\b|\bdrafting\b|\boversee"
-            r"|\bgovernance\b",
+            r"|\bsupervis|\bgovernance\b"
+            r"|\bwhich (?:body|bodies|institutions?|part of the government)\b",
         ),
         (
             "beneficiaries",
@@ -92,7 +95,8 @@ ASPECT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|receives)\b|\beligib|\btarget (?:groups?|audience)\b|\bgets? help\b"
             r"|\bwhat kinds? of (?:companies|firms|organi[sz]ations)\b"
             r"|\b(?:which|what) (?:kinds? of |types? of )?(?:companies|firms|organi[sz]ations)\b"
-            r"|\bwho (?:is|are) (?:supported|helped)\b|\bbenefit(?:s|ing|ed)?\b",
+            r"|\bwho (?:is|are) (?:supported|helped)\b|\bbenefit(?:s|ing|ed)?\b"
+            r"|\bstands? to gain\b|\bgains? from\b",
         ),
         (
             "instruments",
@@ -188,6 +192,7 @@ class Question:
     subfields: tuple[str, ...] = ()  # sub-rows singled out ("starting_year", "financial")
     comparison: bool = False  # asks across countries ("Which countries ...", "Compare ...")
     yes_no: bool = False  # a yes/no question ("Does Morocco have ...?")
+    aspect_from_meaning: bool = False  # the aspect came from the question's meaning, not wording
 
     @property
     def aspect(self) -> str | None:

@@ -22,9 +22,6 @@ from policyqa.settings import Settings
 
 log = logging.getLogger("policyqa.service")
 
-#: Asked once by every new engine before it serves, so the first user does not pay for warm-up.
-WARM_UP_QUESTION = "warm-up: what are the policy objectives?"
-
 
 class EngineHolder(Protocol):
     """Where the service keeps its engine (``EngineState`` in ``policyqa.service.app``)."""
@@ -55,7 +52,7 @@ def watch_index(holder: EngineHolder, settings: Settings, stop: threading.Event)
             continue
         try:
             engine = open_engine(settings, embedder=current.embedder if current else None)
-            engine.ask(WARM_UP_QUESTION)
+            engine.warm()
         except Exception as error:
             failed = path.name
             log.error("cannot load index version %s, still serving the old one: %s", path, error)
