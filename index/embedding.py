@@ -79,6 +79,11 @@ def resolve_model_path(model: str) -> Path:
     return path
 
 
+def model_name(settings: EmbeddingSettings, path: Path) -> str:
+    """The name recorded in manifests: the bundled model's, or a local folder's name."""
+    return "all-MiniLM-L6-v2" if settings.model == BUNDLED_MODEL else path.name
+
+
 def model_fingerprint(path: Path) -> str:
     """Hash of the model's configuration files and weight sizes: cheap, and changes with them."""
     digest = hashlib.sha256()
@@ -121,9 +126,7 @@ class SentenceTransformerEmbedder:
     @property
     def name(self) -> str:
         """The configured model name, or the folder name for a local path."""
-        if self.settings.model == BUNDLED_MODEL:
-            return "all-MiniLM-L6-v2"
-        return self.path.name
+        return model_name(self.settings, self.path)
 
     @cached_property
     def fingerprint(self) -> str:
@@ -191,9 +194,7 @@ class DeferredEmbedder:
     @property
     def name(self) -> str:
         """As ``SentenceTransformerEmbedder.name``."""
-        if self.settings.model == BUNDLED_MODEL:
-            return "all-MiniLM-L6-v2"
-        return self.path.name
+        return model_name(self.settings, self.path)
 
     @cached_property
     def fingerprint(self) -> str:
@@ -238,74 +239,11 @@ def describe_model(embedder: Embedder) -> dict[str, object]:
     }
 
 
-class CachedQueryEmbedder:
-    """Wraps an embedder with an LRU cache of question vectors (repeated and as-you-type queries).
+class _QueryEmbedderWrapper:
+    """Base of the question-side wrappers: everything but ``embed_query`` goes to the model."""
 
-    Passages go straight through; cached vectors are read-only arrays shared between requests.
-    """
-
-    def __init__(self, inner: Embedder, capacity: int) -> None:
-        from policyqa.index.cache import LRUCache
-
+    def __init__(self, inner: Embedder) -> None:
         self.inner = inner
-        self.cache: LRUCache[str, Vectors] = LRUCache(capacity)
-
-    @property
-    def name(self) -> str:
-        """The wrapped model's name."""
-        return self.inner.name
-
-    @property
-    def fingerprint(self) -> str:
-        """The wrapped model's fingerprint."""
-        return self.inner.fingerprint
-
-    @property
-    def dimension(self) -> int:
-        """The wrapped model's dimension."""
-        return self.inner.dimension
-
-    def embed(self, texts: list[str]) -> Vectors:
-        """Passages are not cached."""
-        return self.inner.embed(texts)
-
-    def embed_query(self, text: str) -> Vectors:
-        """The question's vector, from the cache when it was asked before."""
-
-        def compute() -> Vectors:
-            vector = self.inner.embed_query(text)
-            vector.setflags(write=False)
-            return vector
-
-        vector, _ = self.cache.get_or_compute(text, compute)
-        return vector
-
-    def fits(self, text: str) -> bool:
-        """Delegated to the wrapped model."""
-        return self.inner.fits(text)
-
-
-class BatchingQueryEmbedder:
-    """Embeds the questions that arrive together as one batch, on one thread.
-
-    Under concurrent requests, questions waiting at the same moment are embedded in one
-    padded batch: a matrix product over many rows runs at several times the speed of many
-    products over a dozen rows each, so a busy worker answers more questions per second. A lone
-    question goes through at once, unpadded: nothing waits for company. Vectors agree with
-    one-by-one embedding to 1e-6 (padding is masked out).
-    """
-
-    def __init__(self, inner: Embedder, max_batch: int = 16) -> None:
-        import queue
-        import threading
-        from concurrent.futures import Future
-
-        self.inner = inner
-        self.max_batch = max_batch
-        self.batches = 0  # how many products ran, for tests and curiosity
-        self._queue: queue.SimpleQueue[tuple[str, Future[Vectors]]] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
 
     @property
     def name(self) -> str:
@@ -326,6 +264,57 @@ class BatchingQueryEmbedder:
         """Passages go straight to the model."""
         return self.inner.embed(texts)
 
+    def fits(self, text: str) -> bool:
+        """Delegated to the wrapped model."""
+        return self.inner.fits(text)
+
+
+class CachedQueryEmbedder(_QueryEmbedderWrapper):
+    """Wraps an embedder with an LRU cache of question vectors (repeated and as-you-type queries).
+
+    Passages go straight through; cached vectors are read-only arrays shared between requests.
+    """
+
+    def __init__(self, inner: Embedder, capacity: int) -> None:
+        from policyqa.index.cache import LRUCache
+
+        super().__init__(inner)
+        self.cache: LRUCache[str, Vectors] = LRUCache(capacity)
+
+    def embed_query(self, text: str) -> Vectors:
+        """The question's vector, from the cache when it was asked before."""
+
+        def compute() -> Vectors:
+            vector = self.inner.embed_query(text)
+            vector.setflags(write=False)
+            return vector
+
+        vector, _ = self.cache.get_or_compute(text, compute)
+        return vector
+
+
+class BatchingQueryEmbedder(_QueryEmbedderWrapper):
+    """Embeds the questions that arrive together as one batch, on one thread.
+
+    Under concurrent requests, questions waiting at the same moment are embedded in one
+    padded batch: a matrix product over many rows runs at several times the speed of many
+    products over a dozen rows each, so a busy worker answers more questions per second. A lone
+    question goes through at once, unpadded: nothing waits for company. Vectors agree with
+    one-by-one embedding to 1e-6 (padding is masked out).
+    """
+
+    def __init__(self, inner: Embedder, max_batch: int = 16) -> None:
+        import queue
+        import threading
+        from concurrent.futures import Future
+
+        super().__init__(inner)
+        self.max_batch = max_batch
+        self.batches = 0  # how many products ran, for tests and curiosity
+        self._queue: queue.SimpleQueue[tuple[str, Future[Vectors]]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
     def embed_query(self, text: str) -> Vectors:
         """The question's vector, computed with whatever other questions are waiting."""
         from concurrent.futures import Future
@@ -334,10 +323,6 @@ class BatchingQueryEmbedder:
         self._queue.put((text, future))
         self._start()
         return future.result()
-
-    def fits(self, text: str) -> bool:
-        """Delegated to the wrapped model."""
-        return self.inner.fits(text)
 
     def _start(self) -> None:
         if self._thread is None:

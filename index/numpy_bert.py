@@ -26,8 +26,8 @@ import numpy as np
 import numpy.typing as npt
 
 from policyqa.errors import EmbeddingModelError
-from policyqa.index.embedding import Vectors, model_fingerprint, resolve_model_path
-from policyqa.settings import BUNDLED_MODEL, EmbeddingSettings
+from policyqa.index.embedding import Vectors, model_fingerprint, model_name, resolve_model_path
+from policyqa.settings import EmbeddingSettings
 
 Matrix = npt.NDArray[np.float32]
 
@@ -147,9 +147,7 @@ class NumpyBertEmbedder:
     @property
     def name(self) -> str:
         """The configured model name, or the folder name for a local path."""
-        if self.settings.model == BUNDLED_MODEL:
-            return "all-MiniLM-L6-v2"
-        return self.path.name
+        return model_name(self.settings, self.path)
 
     @cached_property
     def fingerprint(self) -> str:

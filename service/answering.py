@@ -412,31 +412,51 @@ def _without_repeats(statements: list[_Statement]) -> list[_Statement]:
     return kept
 
 
+def cited_statement(
+    number: int,
+    text: str,
+    document: Document,
+    start: int,
+    end: int,
+    section: str,
+    score: float,
+) -> tuple[str, Citation]:
+    """A statement ending with its marker ``[number]``, and the citation of ``[start, end)``."""
+    body = text.rstrip()
+    if not body.endswith((".", "!", "?")):
+        body += "."
+    citation = Citation(
+        id=number,
+        doc_id=document.doc_id,
+        title=document.title,
+        country=document.country,
+        section=section,
+        page=document.page_at(start),
+        start=start,
+        end=end,
+        quote=document.text[start:end],
+        score=round(score, 6),
+    )
+    return f"{body} [{number}]", citation
+
+
 def _compose(statements: list[_Statement]) -> Answer:
     """Join statements, numbering one citation per statement."""
-    citations: list[Citation] = []
     sentences: list[str] = []
+    citations: list[Citation] = []
     for number, statement in enumerate(statements, 1):
         hit = statement.hit
-        document = hit.document
-        body = statement.text.rstrip()
-        if not body.endswith((".", "!", "?")):
-            body += "."
-        sentences.append(f"{body} [{number}]")
-        citations.append(
-            Citation(
-                id=number,
-                doc_id=document.doc_id,
-                title=document.title,
-                country=document.country,
-                section=hit.chunk.section_path,
-                page=document.page_at(statement.start),
-                start=statement.start,
-                end=statement.end,
-                quote=document.text[statement.start : statement.end],
-                score=round(hit.score, 6),
-            )
+        sentence, citation = cited_statement(
+            number,
+            statement.text,
+            hit.document,
+            statement.start,
+            statement.end,
+            hit.chunk.section_path,
+            hit.score,
         )
+        sentences.append(sentence)
+        citations.append(citation)
     return Answer(" ".join(sentences), answerable=True, citations=tuple(citations))
 
 

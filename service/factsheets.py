@@ -40,7 +40,7 @@ from policyqa.ingest.factsheet import (
     parse_profile,
 )
 from policyqa.ingest.sentences import sentence_spans
-from policyqa.service.answering import Answer, Citation, Evidence, relevance
+from policyqa.service.answering import Answer, Citation, Evidence, cited_statement, relevance
 from policyqa.service.question import Question
 from policyqa.settings import AnswerSettings
 
@@ -708,24 +708,17 @@ def _compose(
     parts: list[str] = [header] if header else []
     for number, statement in enumerate(statements, 1):
         document = statement.document
-        body = statement.text.rstrip()
-        if not body.endswith((".", "!", "?")):
-            body += "."
-        parts.append(f"{body} [{number}]")
-        citations.append(
-            Citation(
-                id=number,
-                doc_id=document.doc_id,
-                title=document.title,
-                country=document.country,
-                section=_section_of(document, statement.start),
-                page=document.page_at(statement.start),
-                start=statement.start,
-                end=statement.end,
-                quote=document.text[statement.start : statement.end],
-                score=_score(hits, document.doc_id, statement.start, statement.end),
-            )
+        sentence, citation = cited_statement(
+            number,
+            statement.text,
+            document,
+            statement.start,
+            statement.end,
+            _section_of(document, statement.start),
+            _score(hits, document.doc_id, statement.start, statement.end),
         )
+        parts.append(sentence)
+        citations.append(citation)
     return Answer(separator.join(parts), answerable=True, citations=tuple(citations))
 
 
