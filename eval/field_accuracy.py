@@ -39,15 +39,13 @@ from policyqa.eval.synthetic import (
     FactsheetTruth,
     comparison_questions,
     gold_questions,
-    make_truths,
     rephrased_questions,
-    to_markdown,
-    to_pdf,
+    write_corpus,
 )
 from policyqa.ingest import Document
 from policyqa.service.answering import Answer, verify_citations
 from policyqa.service.pipeline import QAEngine, open_engine
-from policyqa.settings import Settings, bundled_corpus_dir
+from policyqa.settings import Settings
 
 MOROCCO_ADJECTIVE = "Moroccan"
 
@@ -220,21 +218,6 @@ def rephrased(
     return questions
 
 
-def build_corpus(folder: Path, count: int) -> tuple[list[FactsheetTruth], list[Path]]:
-    """``count`` synthetic factsheets (alternately Markdown and PDF) and Morocco's Markdown."""
-    folder.mkdir(parents=True, exist_ok=True)
-    truths = make_truths(count)
-    paths = [bundled_corpus_dir() / "eccp-factsheet-morocco-2023.md"]
-    for index, truth in enumerate(truths):
-        if index % 2 == 0:
-            path = folder / f"{truth.slug}.md"
-            path.write_text(to_markdown(truth), "utf-8")
-        else:
-            path = to_pdf(truth, folder / f"{truth.slug}.pdf")
-        paths.append(path)
-    return truths, paths
-
-
 def print_report(report: AccuracyReport) -> None:
     """The accuracy, its breakdowns and the first failures."""
     right = sum(r.correct for r in report.results)
@@ -269,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         index_dir = args.index_dir or folder / "index"
         settings = Settings().with_overrides(index_dir=index_dir)
         embedder = SentenceTransformerEmbedder(settings.embedding)
-        truths, paths = build_corpus(folder / "corpus", args.countries)
+        truths, paths = write_corpus(folder / "corpus", args.countries)
         started = time.perf_counter()
         IndexBuilder(settings, embedder).ingest_paths(paths)
         print(f"indexed {len(paths)} documents in {time.perf_counter() - started:.1f} s")

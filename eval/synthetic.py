@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import json
 import random
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -1636,7 +1637,7 @@ def gold_questions(truth: FactsheetTruth, doc_id: str) -> list[dict[str, Any]]:
         "authorities",
         "paraphrase",
         f"Which ministry or agency is in charge of the policy in {c}?",
-        [_first_sentence(explanation)],
+        [*roles, _first_sentence(explanation)],
         roles,
     )
     beneficiaries = categories(FieldKey.BENEFICIARIES)
@@ -1988,4 +1989,46 @@ def rephrased_questions(
                 "key_facts": key_facts,
             }
         )
+    return out
+
+
+def write_corpus(folder: Path, count: int) -> tuple[list[FactsheetTruth], list[Path]]:
+    """``count`` synthetic factsheets (alternately Markdown and PDF) written into ``folder``, and
+    the paths to index: Morocco's bundled Markdown first, then the synthetic files."""
+    from policyqa.settings import bundled_corpus_dir
+
+    folder.mkdir(parents=True, exist_ok=True)
+    truths = make_truths(count)
+    paths = [bundled_corpus_dir() / "eccp-factsheet-morocco-2023.md"]
+    for index, truth in enumerate(truths):
+        if index % 2 == 0:
+            path = folder / f"{truth.slug}.md"
+            path.write_text(to_markdown(truth), "utf-8")
+        else:
+            path = to_pdf(truth, folder / f"{truth.slug}.pdf")
+        paths.append(path)
+    return truths, paths
+
+
+def write_gold(truths: Sequence[FactsheetTruth], paths: Sequence[Path], out: Path) -> Path:
+    """The gold questions of the synthetic factsheets at ``paths`` (every aspect of every
+    country, and comparisons across them) as a JSONL dataset at ``out``."""
+    from policyqa.eval.dataset import contains
+    from policyqa.ingest import make_doc_id
+
+    by_slug = {path.stem: path for path in paths}
+    doc_ids = {truth.country: make_doc_id(by_slug[truth.slug]) for truth in truths}
+    questions = [q for truth in truths for q in gold_questions(truth, doc_ids[truth.country])]
+    questions += comparison_questions(truths, doc_ids)
+    for question in questions:
+        # The evaluation only takes facts an extractive answer can quote; the "Yes"/"No" that
+        # opens a scope answer is the service's own word (the field-accuracy measure checks it).
+        quotes = [evidence["quote"] for evidence in question["evidence"]]
+        question["key_facts"] = [
+            fact for fact in question["key_facts"] if any(contains(q, fact) for q in quotes)
+        ]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as handle:
+        for question in questions:
+            handle.write(json.dumps(question, ensure_ascii=False) + "\n")
     return out

@@ -138,6 +138,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="report folder (default eval-report)",
     )
     evaluate.add_argument(
+        "--synthetic",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also write N synthetic factsheets (Markdown and PDF) into DIR/synthetic, index them "
+        "with Morocco's and ask their generated gold questions (every field of every country, "
+        "and comparisons)",
+    )
+    evaluate.add_argument(
         "--url", metavar="URL", help="evaluate the service at URL through its HTTP API instead"
     )
     return parser
@@ -291,17 +300,26 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from policyqa.eval.runner import evaluate_in_process, evaluate_service
 
     datasets = args.dataset or [DEFAULT_DATASET]
+    corpus = list(args.corpus or [])
+    if args.synthetic < 0:
+        raise CommandError("--synthetic takes a number of factsheets (0 or more)")
     if args.url:
-        if args.index_dir or args.corpus:
-            raise CommandError("--url evaluates a running service: drop --index-dir and --corpus")
+        if args.index_dir or args.corpus or args.synthetic:
+            raise CommandError(
+                "--url evaluates a running service: drop --index-dir, --corpus and --synthetic"
+            )
         report = evaluate_service(datasets, args.out, url=args.url)
     else:
+        if args.synthetic:
+            from policyqa.eval.synthetic import write_corpus, write_gold
+
+            folder = args.out / "synthetic"
+            truths, paths = write_corpus(folder, args.synthetic)
+            datasets = [*datasets, write_gold(truths, paths, folder / "gold-synthetic.jsonl")]
+            corpus = [*(corpus or [settings.corpus_dir]), *paths[1:]]
+            print(f"{args.synthetic} synthetic factsheets and their questions in {folder}")
         report = evaluate_in_process(
-            datasets,
-            args.out,
-            settings=settings,
-            index_dir=args.index_dir,
-            corpus=args.corpus or [],
+            datasets, args.out, settings=settings, index_dir=args.index_dir, corpus=corpus
         )
     print("\n".join(summary_lines(report)))
     print(f"reports in {args.out}: report.json, report.md, chart.png, questions.jsonl")

@@ -141,3 +141,25 @@ def test_bad_input_gets_one_line_errors(server: str, sample: Path, tmp_path: Pat
 
     missing = run_cli("--url", server, "--dataset", str(tmp_path / "none.jsonl"), cwd=tmp_path)
     assert missing.returncode == 1 and "cannot read dataset" in missing.stderr
+
+
+def test_synthetic_run_asks_every_country_its_own_questions(tmp_path: Path, sample: Path) -> None:
+    result = run_cli("--dataset", str(sample), "--synthetic", "2", "--out", "reports", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "reports" / "synthetic"
+    factsheets = sorted(p.name for p in folder.iterdir() if p.suffix in {".md", ".pdf"})
+    assert len(factsheets) == 2 and {Path(name).suffix for name in factsheets} == {".md", ".pdf"}
+    gold = [
+        json.loads(line)
+        for line in (folder / "gold-synthetic.jsonl").read_text("utf-8").splitlines()
+    ]
+    countries = {question["country"] for question in gold if question["style"] != "comparison"}
+    assert len(countries) == 2
+    report = json.loads((tmp_path / "reports" / "report.json").read_text("utf-8"))
+    assert report["questions"] == len(SAMPLE) + len(gold)
+    assert report["target"]["documents"] == 3  # Morocco and the two synthetic factsheets
+    full = report["systems"]["full"]
+    assert full["citations"]["validity"] == 1.0
+    assert full["answer"]["key_fact_recall"] >= 0.7  # generated questions ask the template's fields
+
+    assert run_cli("--synthetic", "-1", cwd=tmp_path).returncode == 2
