@@ -99,7 +99,24 @@ def model_fingerprint(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-class SentenceTransformerEmbedder:
+class LocalModelIdentity:
+    """``name`` and ``fingerprint`` of an embedder over a local model folder (``self.path``)."""
+
+    settings: EmbeddingSettings
+    path: Path
+
+    @property
+    def name(self) -> str:
+        """The configured model name, or the folder name for a local path."""
+        return model_name(self.settings, self.path)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Hash of the model files (see ``model_fingerprint``): the same for every runtime."""
+        return model_fingerprint(self.path)
+
+
+class SentenceTransformerEmbedder(LocalModelIdentity):
     """A local sentence-transformers model on the CPU."""
 
     def __init__(self, settings: EmbeddingSettings) -> None:
@@ -122,16 +139,6 @@ class SentenceTransformerEmbedder:
         self._tokenizer = self._model.tokenizer
         # all sentence-transformers text models declare one (256 for all-MiniLM-L6-v2)
         self._max_tokens = int(self._model.max_seq_length or 512)
-
-    @property
-    def name(self) -> str:
-        """The configured model name, or the folder name for a local path."""
-        return model_name(self.settings, self.path)
-
-    @cached_property
-    def fingerprint(self) -> str:
-        """Hash of the model files (see ``model_fingerprint``)."""
-        return model_fingerprint(self.path)
 
     @property
     def dimension(self) -> int:
@@ -171,7 +178,7 @@ class SentenceTransformerEmbedder:
         return len(ids) <= self._max_tokens
 
 
-class DeferredEmbedder:
+class DeferredEmbedder(LocalModelIdentity):
     """A ``SentenceTransformerEmbedder`` loaded on first use.
 
     Name, fingerprint and (for the usual module stacks) dimension come from the model's files,
@@ -190,16 +197,6 @@ class DeferredEmbedder:
         if self._loaded is None:
             self._loaded = SentenceTransformerEmbedder(self.settings)
         return self._loaded
-
-    @property
-    def name(self) -> str:
-        """As ``SentenceTransformerEmbedder.name``."""
-        return model_name(self.settings, self.path)
-
-    @cached_property
-    def fingerprint(self) -> str:
-        """As ``SentenceTransformerEmbedder.fingerprint`` (a hash of the files)."""
-        return model_fingerprint(self.path)
 
     @cached_property
     def dimension(self) -> int:

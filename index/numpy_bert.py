@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import math
 import mmap
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from policyqa.errors import EmbeddingModelError
-from policyqa.index.embedding import Vectors, model_fingerprint, model_name, resolve_model_path
+from policyqa.index.embedding import LocalModelIdentity, Vectors, resolve_model_path
 from policyqa.settings import EmbeddingSettings
 
 Matrix = npt.NDArray[np.float32]
@@ -105,7 +104,7 @@ def limit_numpy_blas(threads: int) -> None:
             library.set_num_threads(threads)
 
 
-class NumpyBertEmbedder:
+class NumpyBertEmbedder(LocalModelIdentity):
     """A mean-pooled BERT sentence encoder running on NumPy (see the module docstring)."""
 
     def __init__(self, settings: EmbeddingSettings, path: Path | None = None) -> None:
@@ -143,16 +142,6 @@ class NumpyBertEmbedder:
             limit_numpy_blas(settings.query_threads)
 
     # --- the Embedder interface -------------------------------------------------------------------
-
-    @property
-    def name(self) -> str:
-        """The configured model name, or the folder name for a local path."""
-        return model_name(self.settings, self.path)
-
-    @cached_property
-    def fingerprint(self) -> str:
-        """Hash of the model files: the same as ``SentenceTransformerEmbedder``'s."""
-        return model_fingerprint(self.path)
 
     @property
     def dimension(self) -> int:
