@@ -78,6 +78,10 @@ class IndexSnapshot:
     dense: VectorIndex
     lexical: LexicalIndex
 
+    def passage_counts(self) -> dict[str, int]:
+        """Passages per document, as the manifest records them (no walk over the passages)."""
+        return {entry["doc_id"]: entry["chunks"] for entry in self.manifest["documents"]}
+
 
 # --- reading ------------------------------------------------------------------------------------
 

@@ -161,9 +161,10 @@ def parse_markdown(source: str) -> list[Node]:
             flush_paragraph()
             index += 1
             continue
-        if _FENCE.match(line):
+        fence_match = _FENCE.match(line)
+        if fence_match:
             flush_paragraph()
-            fence = _FENCE.match(line).group(1)  # type: ignore[union-attr]
+            fence = fence_match.group(1)
             code: list[str] = []
             index += 1
             while index < len(lines) and not lines[index].strip().startswith(fence):

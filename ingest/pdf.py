@@ -75,6 +75,7 @@ from policyqa.ingest.structure import (
     TableNode,
     normalise_runs,
 )
+from policyqa.ingest.text import keeps_hyphen
 
 __all__ = ["read_pdf"]
 
@@ -104,7 +105,6 @@ _URL_TOKEN = re.compile(r"://|^www\.|\w/")
 _TRAILING_WORD = re.compile(r"([^\W_]+)-$")
 _LEADING_WORD = re.compile(r"^([^\W_]+)")
 # Prefixes whose hyphen stays when a line break falls after it ("inter-ministerial").
-_HYPHEN_PREFIXES = frozenset("inter non one self agri co ex re multi cross".split())
 
 
 # --- geometry ------------------------------------------------------------------------------------
@@ -962,21 +962,10 @@ def _glue(out: list[Run], runs: list[Run], vocabulary: frozenset[str]) -> None:
     hyphen = _TRAILING_WORD.search(left)
     following = _LEADING_WORD.match(right)
     if hyphen and following:
-        if not _keeps_hyphen(hyphen.group(1), following.group(1), vocabulary):
+        if not keeps_hyphen(hyphen.group(1), following.group(1), vocabulary):
             out[-1].text = out[-1].text[:-1]
         return
     out[-1].text += " "
-
-
-def _keeps_hyphen(left: str, right: str, vocabulary: frozenset[str]) -> bool:
-    """Decide whether "left-" + "right" at a line break is a compound or a hyphenated word."""
-    if right[:1].isupper() or right[:1].isdigit() or left[-1:].isdigit():
-        return True  # "Euro-Mediterranean", "2014-2020"
-    if (left + right).lower() in vocabulary:
-        return False
-    if f"{left}-{right}".lower() in vocabulary:
-        return True
-    return left.lower() in _HYPHEN_PREFIXES
 
 
 # --- running text --------------------------------------------------------------------------------

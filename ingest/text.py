@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Container
 
 from policyqa.ingest.structure import HeadingNode, ListItemNode, Node, ParagraphNode, Run
 
@@ -29,21 +30,29 @@ def document_vocabulary(text: str) -> Counter[str]:
     return Counter(word.lower() for word in _WORD.findall(text))
 
 
-def join_hyphenated(left: str, right: str, vocabulary: Counter[str]) -> str:
-    """Join ``left`` (ending in a hyphen at a line end) with ``right``, the next line's start.
+def keeps_hyphen(left: str, right: str, vocabulary: Container[str]) -> bool:
+    """Whether "left-" at a line end + "right" on the next line is a compound ("inter-ministerial",
+    "Euro-Mediterranean", "2014-2020") rather than a word split by hyphenation ("develop-ment").
 
-    The document's own vocabulary decides whether the hyphen was a line-break hyphen
-    ("develop-" + "ment") or part of a compound ("inter-" + "ministerial").
+    The document's own vocabulary (lower-cased words and hyphenated compounds) decides first;
+    common compound prefixes decide when the document uses neither form elsewhere.
     """
-    stem_match = re.search(r"([A-Za-zÀ-ÿ]+)-$", left)
-    next_match = re.match(r"([A-Za-zÀ-ÿ]+)", right)
+    if right[:1].isupper() or right[:1].isdigit() or left[-1:].isdigit():
+        return True
+    if f"{left}-{right}".lower() in vocabulary:
+        return True
+    if (left + right).lower() in vocabulary:
+        return False
+    return left.lower() in _COMPOUND_PREFIXES
+
+
+def join_hyphenated(left: str, right: str, vocabulary: Container[str]) -> str:
+    """Join ``left`` (ending in a hyphen at a line end) with ``right``, the next line's start."""
+    stem_match = re.search(r"([A-Za-zÀ-ÿ0-9]+)-$", left)
+    next_match = re.match(r"([A-Za-zÀ-ÿ0-9]+)", right)
     if not stem_match or not next_match:
         return left + right
-    stem, tail = stem_match.group(1), next_match.group(1)
-    joined, compound = (stem + tail).lower(), f"{stem}-{tail}".lower()
-    if vocabulary[joined] > 0 and vocabulary[compound] == 0:
-        return left[:-1] + right
-    if vocabulary[compound] > 0 or not tail[0].islower() or stem.lower() in _COMPOUND_PREFIXES:
+    if keeps_hyphen(stem_match.group(1), next_match.group(1), vocabulary):
         return left + right
     return left[:-1] + right
 

@@ -19,6 +19,7 @@ from policyqa.settings import Settings
 
 if TYPE_CHECKING:
     from policyqa.index import IngestReport
+    from policyqa.ingest import DocumentKind
     from policyqa.service.pipeline import AskResult
 
 EPILOG = """examples:
@@ -200,7 +201,7 @@ def _run_ingest(
     paths: list[Path],
     *,
     country: str | None = None,
-    kind: object = None,
+    kind: DocumentKind | None = None,
     rebuild: bool = False,
 ) -> IngestReport:
     from tqdm import tqdm
@@ -214,7 +215,7 @@ def _run_ingest(
         return builder.ingest_paths(
             paths,
             country=country,
-            kind=kind,  # type: ignore[arg-type]
+            kind=kind,
             rebuild=rebuild,
             progress=bar.update,
         )

@@ -2,27 +2,28 @@
 
 ``create_app(settings)`` builds an app; its lifespan loads the model and the index in a background
 thread, so ``/healthz`` answers at once and ``/readyz`` says 503 until the engine is warm. Routes
-get the engine through the ``EngineDep`` dependency. Nothing heavy happens at import time. A new
-index version is picked up while serving (``policyqa.service.reloading``); repeated questions are
-answered from the engine's cache.
+get the engine through the ``EngineDep`` dependency (``policyqa.service.engine_state``). Nothing
+heavy happens at import time. A new index version is picked up while serving
+(``policyqa.service.reloading``); repeated questions are answered from the engine's cache.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from policyqa import __version__
-from policyqa.errors import DocumentNotFoundError, PolicyQAError
+from policyqa.errors import DocumentNotFoundError
 from policyqa.index import SearchFilters, describe_index
-from policyqa.service.pipeline import QAEngine, open_engine
+from policyqa.service import chat, page
+from policyqa.service.engine_state import EngineDep, EngineState
+from policyqa.service.pipeline import QAEngine
 from policyqa.service.profiles_api import router as profiles_router
 from policyqa.service.reloading import start_watching
 from policyqa.service.schemas import (
@@ -37,45 +38,6 @@ from policyqa.service.schemas import (
     SearchResponse,
 )
 from policyqa.settings import Settings
-
-log = logging.getLogger("policyqa.service")
-
-
-class EngineState:
-    """The engine once loaded, or the error that stopped it from loading."""
-
-    def __init__(self) -> None:
-        self.engine: QAEngine | None = None
-        self.error: str | None = None
-        self.ready = threading.Event()
-
-    def load(self, settings: Settings, build_if_missing: bool) -> None:
-        """Load model and index, warm the model with one query; record any failure."""
-        try:
-            engine = open_engine(settings, build_if_missing=build_if_missing, on_build=log.info)
-            engine.warm()
-            self.engine = engine
-            log.info("ready: %s", describe_index(engine.snapshot))
-        except PolicyQAError as error:
-            self.error = str(error)
-            log.error("cannot load the index: %s", error)
-        except Exception as error:  # keep the process up and report it on /readyz
-            self.error = f"{type(error).__name__}: {error}"
-            log.exception("cannot load the engine")
-        finally:
-            self.ready.set()
-
-
-def get_engine(request: Request) -> QAEngine:
-    """The loaded engine, or 503 while it is loading or after it failed to load."""
-    state: EngineState = request.app.state.engine_state
-    if state.engine is None:
-        detail = state.error or "the index is loading; retry shortly"
-        raise HTTPException(status_code=503, detail=detail)
-    return state.engine
-
-
-EngineDep = Annotated[QAEngine, Depends(get_engine)]
 
 
 def create_app(
@@ -111,9 +73,6 @@ def create_app(
     app.state.settings = settings
     _add_error_handlers(app)
     _add_routes(app)
-    # imported here: these modules import EngineDep from this one
-    from policyqa.service import chat, page
-
     app.include_router(chat.router)
     page.add_page(app)
     app.include_router(profiles_router)
@@ -205,7 +164,7 @@ def _add_routes(app: FastAPI) -> None:
     @app.get("/v1/documents", response_model=DocumentList, tags=["documents"])
     def documents(engine: EngineDep) -> DocumentList:
         """Every indexed document with its metadata and passage count."""
-        counts = _chunk_counts(engine)
+        counts = engine.snapshot.passage_counts()
         return DocumentList(
             documents=[
                 DocumentSummary.from_document(document, counts.get(doc_id, 0))
@@ -224,12 +183,7 @@ def _add_routes(app: FastAPI) -> None:
         found = engine.snapshot.documents.get(doc_id)
         if found is None:
             raise DocumentNotFoundError(doc_id)
-        summary = DocumentSummary.from_document(found, _chunk_counts(engine).get(doc_id, 0))
+        summary = DocumentSummary.from_document(
+            found, engine.snapshot.passage_counts().get(doc_id, 0)
+        )
         return DocumentDetail(**summary.model_dump(), text=found.text)
-
-
-def _chunk_counts(engine: QAEngine) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for chunk in engine.snapshot.chunks:
-        counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
-    return counts

@@ -36,8 +36,8 @@ from policyqa.errors import DocumentNotFoundError
 from policyqa.index import SearchFilters
 from policyqa.index.lexical import analyse
 from policyqa.ingest import TiktokenCounter
-from policyqa.service.app import EngineDep
 from policyqa.service.countries import WORLD_ALIASES, CountryMatcher
+from policyqa.service.engine_state import EngineDep
 from policyqa.service.pipeline import AskResult, QAEngine
 from policyqa.service.question import parse_question
 from policyqa.service.schemas import CitationOut, Filters

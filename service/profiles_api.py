@@ -8,9 +8,7 @@ relied on and the rule that decided.
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
 from policyqa.ingest import Document
@@ -22,7 +20,7 @@ from policyqa.ingest.factsheet import (
     SubField,
     TextSpan,
 )
-from policyqa.service.pipeline import QAEngine
+from policyqa.service.engine_state import EngineDep
 
 
 class SpanOut(BaseModel):
@@ -172,15 +170,6 @@ class CountryProfiles(BaseModel):
     country: str
     profiles: list[ProfileOut]
 
-
-def _engine(request: Request) -> QAEngine:
-    # imported here: app.py includes this router, so importing it at module level would loop
-    from policyqa.service.app import get_engine
-
-    return get_engine(request)
-
-
-EngineDep = Annotated[QAEngine, Depends(_engine)]
 
 router = APIRouter(prefix="/v1/profiles", tags=["profiles"])
 

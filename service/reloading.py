@@ -24,7 +24,7 @@ log = logging.getLogger("policyqa.service")
 
 
 class EngineHolder(Protocol):
-    """Where the service keeps its engine (``EngineState`` in ``policyqa.service.app``)."""
+    """Where the service keeps its engine (``EngineState`` in ``policyqa.service.engine_state``)."""
 
     engine: QAEngine | None
     error: str | None
