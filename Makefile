@@ -31,7 +31,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 typecheck: setup
-	$(BIN)/mypy
+	$(BIN)/python -m tools.typecheck
 
 unit: setup browser  ## the tests only
 	$(BIN)/python -m pytest
