@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from policyqa.ingest.hyphenation import keeps_hyphen
 from policyqa.ingest.pdf.geometry import (
     BULLETS,
     MAX_BOLD_HEADING_WORDS,
@@ -29,7 +30,6 @@ from policyqa.ingest.structure import (
     Run,
     normalise_runs,
 )
-from policyqa.ingest.text import keeps_hyphen
 
 _NUMBERED_ITEM = re.compile(r"^\(?(?:\d{1,2}|[a-z])\)\s")
 _URL_TOKEN = re.compile(r"://|^www\.|\w/")
