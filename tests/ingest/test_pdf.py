@@ -20,7 +20,7 @@ from pypdf import PdfWriter
 from pypdf.errors import DependencyError
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
-import policyqa.ingest.pdf as pdf_module
+import policyqa.ingest.pdf.reader as pdf_module
 from policyqa.errors import (
     EmptyDocumentError,
     EncryptedDocumentError,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from policyqa.ingest.hyphenation import join_hyphenated
 from policyqa.ingest.sentences import sentence_spans
 from policyqa.ingest.structure import HeadingNode, ListItemNode, ParagraphNode
-from policyqa.ingest.text import join_hyphenated, parse_text
+from policyqa.ingest.text import parse_text
 
 
 def _sentences(text: str) -> list[str]:
