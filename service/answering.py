@@ -20,71 +20,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
 
 from policyqa.index import Hit
 from policyqa.index.lexical import LexicalIndex, analyse
 from policyqa.ingest import Block, BlockKind, Document, PartRole
 from policyqa.ingest.sentences import sentence_spans
-from policyqa.service.question import Question
+from policyqa.service.types import Answer, Citation, Evidence
 from policyqa.settings import AnswerSettings
 
 NOT_COVERED = "The indexed documents do not cover this question."
 _SUPPLEMENTARY_SECTIONS = re.compile(r"^(annex|appendix|glossary|methodology)\b", re.IGNORECASE)
 _SENTENCE_END = (".", "!", "?", ")", "”", '"')
-
-
-@dataclass(frozen=True, slots=True)
-class Citation:
-    """A quoted span of a document that supports one statement of an answer."""
-
-    id: int  # the n of the marker [n] in the answer text
-    doc_id: str
-    title: str
-    country: str | None
-    section: str  # section path of the passage, e.g. "... > Table 1 > INSTRUMENTS"
-    page: int | None  # page of the quote's first character (None for unpaginated sources)
-    start: int  # offset into the document's canonical text
-    end: int
-    quote: str  # == document.text[start:end]
-    score: float  # retrieval score of the passage the quote comes from
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """An answer with its citations; ``answerable`` is False when the documents do not say."""
-
-    text: str
-    answerable: bool
-    citations: tuple[Citation, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """What retrieval found for a question."""
-
-    question: Question
-    hits: Sequence[Hit]
-    lexical: LexicalIndex  # for term weights (IDF)
-    indexed_countries: Sequence[str] = ()
-    preferred: Sequence[Hit] = ()  # best passages of the question's aspect (its field, section)
-
-
-class Answerer(Protocol):
-    """Turns a question and its retrieved passages into a cited answer."""
-
-    def answer(self, evidence: Evidence) -> Answer:
-        """The answer to ``evidence.question`` built from ``evidence.hits``."""
-        ...
-
-
-@runtime_checkable
-class PassageRanker(Protocol):
-    """An answerer that can show the order in which it weighs the retrieved passages."""
-
-    def rank_passages(self, evidence: Evidence) -> list[Hit]:
-        """``evidence.hits`` re-ranked as the answerer weighs them."""
-        ...
 
 
 def relevance_features(evidence: Evidence) -> tuple[float, float]:

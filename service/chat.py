@@ -38,9 +38,10 @@ from policyqa.index.lexical import analyse
 from policyqa.ingest import TiktokenCounter
 from policyqa.service.countries import WORLD_ALIASES, CountryMatcher
 from policyqa.service.engine_state import EngineDep
-from policyqa.service.pipeline import AskResult, QAEngine
+from policyqa.service.pipeline import QAEngine
 from policyqa.service.question import parse_question
 from policyqa.service.schemas import CitationOut, Filters
+from policyqa.service.types import AskResult
 
 MODEL_ID = "policyqa-extractive"
 MAX_QUESTION_CHARS = 2000  # the same bound as /v1/ask's question

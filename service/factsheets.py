@@ -40,8 +40,8 @@ from policyqa.ingest.factsheet import (
     parse_profile,
 )
 from policyqa.ingest.sentences import sentence_spans
-from policyqa.service.answering import Answer, Citation, Evidence, cited_statement, relevance
-from policyqa.service.question import Question
+from policyqa.service.answering import cited_statement, relevance
+from policyqa.service.types import Answer, Citation, Evidence, Question
 from policyqa.settings import AnswerSettings
 
 #: Aspects answered from a Table 1 field.

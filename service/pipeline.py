@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from policyqa.index import (
@@ -38,29 +38,13 @@ from policyqa.index.cache import LRUCache
 from policyqa.index.embedding import load_query_embedder
 from policyqa.index.store import current_version_path
 from policyqa.index.vectors import SearchTuning
-from policyqa.service.answering import (
-    Answer,
-    Answerer,
-    Evidence,
-    ExtractiveAnswerer,
-    PassageRanker,
-)
+from policyqa.service.answering import ExtractiveAnswerer
 from policyqa.service.aspects import AspectClassifier
 from policyqa.service.countries import CountryMatcher
 from policyqa.service.factsheets import ASPECT_SECTIONS, FactsheetAnswerer, ProfileLibrary
-from policyqa.service.question import Question, parse_question
+from policyqa.service.question import parse_question
+from policyqa.service.types import Answer, Answerer, AskResult, Evidence, PassageRanker, Question
 from policyqa.settings import Settings
-
-
-@dataclass(frozen=True, slots=True)
-class AskResult:
-    """An answer, the passages it was drawn from, and per-stage timings in milliseconds."""
-
-    answer: Answer
-    question: Question
-    search: SearchResult
-    timings_ms: dict[str, float] = field(default_factory=dict)
-
 
 #: Asked once by every new engine before it serves, so the first user does not pay for warm-up.
 WARM_UP_QUESTION = "warm-up: what are the policy objectives?"

@@ -11,10 +11,10 @@ does it aim at" is about objectives; "how long has it existed" about continuity;
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from policyqa.index.lexical import analyse
 from policyqa.service.countries import CountryMatcher
+from policyqa.service.types import Question
 
 # Words that shape a question without naming its subject ("Which instruments does it *use*?",
 # "*Tell* me about..."): left out of the question's terms so they do not count as unmatched content.
@@ -177,27 +177,6 @@ _COMPARISON = re.compile(
     re.IGNORECASE,
 )
 _YES_NO = re.compile(r"^\s*(?:does|do|did|is|are|was|were|has|have|had|can|will)\b", re.I)
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    """A parsed question."""
-
-    text: str
-    terms: tuple[str, ...]  # analysed BM25 terms (lower-cased, stemmed, no stop words)
-    countries: tuple[str, ...]  # countries named, indexed or not, in order of mention
-    indexed_countries: tuple[str, ...]  # the named countries that indexed documents cover
-    missing_countries: tuple[str, ...]  # named countries no indexed document covers
-    aspects: tuple[str, ...] = ()  # template aspects recognised, the primary one first
-    subfields: tuple[str, ...] = ()  # sub-rows singled out ("starting_year", "financial")
-    comparison: bool = False  # asks across countries ("Which countries ...", "Compare ...")
-    yes_no: bool = False  # a yes/no question ("Does Morocco have ...?")
-    aspect_from_meaning: bool = False  # the aspect came from the question's meaning, not wording
-
-    @property
-    def aspect(self) -> str | None:
-        """The primary aspect, if any."""
-        return self.aspects[0] if self.aspects else None
 
 
 _CLUSTER_POLICY = re.compile(r"\bcluster (?:polic(?:y|ies)|programmes?|strateg(?:y|ies))\b", re.I)
