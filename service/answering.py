@@ -104,8 +104,8 @@ class ExtractiveAnswerer:
     def answer(self, evidence: Evidence) -> Answer:
         """A cited answer, or a plain "not covered" with no citations."""
         question = evidence.question
-        if question.missing_countries and not question.indexed_countries:
-            return _not_covered(question.missing_countries, evidence.indexed_countries)
+        if question.missing_countries and not question.covered_countries:
+            return _not_covered(question.missing_countries, evidence.index_countries)
         if relevance(evidence, self.settings.coverage_weight) < self.settings.min_relevance:
             return Answer(NOT_COVERED, answerable=False)
         weights = _term_weights(question.terms, evidence.lexical)

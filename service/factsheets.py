@@ -168,7 +168,7 @@ class FactsheetAnswerer:
         if filters.doc_id is not None:
             return filters.doc_id in self.library.by_doc
         country = filters.country or (
-            question.indexed_countries[0] if question.indexed_countries else None
+            question.covered_countries[0] if question.covered_countries else None
         )
         return country is not None and self.library.for_country(country) is not None
 
@@ -178,7 +178,7 @@ class FactsheetAnswerer:
         filters = filters or SearchFilters()
         if not self.library or filters.section is not None:
             return None
-        if question.missing_countries and not question.indexed_countries:
+        if question.missing_countries and not question.covered_countries:
             return None  # the extractive answerer says which countries are covered
         aspect = question.aspect if question.aspect in PROFILE_ASPECTS else None
         if question.comparison and filters.country is None and filters.doc_id is None:
@@ -200,7 +200,7 @@ class FactsheetAnswerer:
         if filters.doc_id is not None:
             return self.library.by_doc.get(filters.doc_id)
         country = filters.country or (
-            question.indexed_countries[0] if question.indexed_countries else None
+            question.covered_countries[0] if question.covered_countries else None
         )
         if country is not None:
             return self.library.for_country(country)
@@ -246,7 +246,7 @@ class FactsheetAnswerer:
     # --- several countries -------------------------------------------------------------------
 
     def _compare(self, question: Question, aspect: str | None, evidence: Evidence) -> Answer | None:
-        named = question.indexed_countries
+        named = question.covered_countries
         profiles = (
             [p for p in (self.library.for_country(c) for c in named) if p is not None]
             if len(named) >= 2

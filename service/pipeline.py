@@ -89,7 +89,7 @@ class QAEngine:
             by_policy = self.profiles.countries_by_policy(question)
             if len(by_policy) == 1:
                 parsed = replace(
-                    parsed, countries=tuple(by_policy), indexed_countries=tuple(by_policy)
+                    parsed, countries=tuple(by_policy), covered_countries=tuple(by_policy)
                 )
         return parsed
 
@@ -144,7 +144,7 @@ class QAEngine:
         """The question without the country its search is restricted to: the filter says it."""
         if filters.country is None:
             return parsed.text
-        named = [c for c in parsed.indexed_countries if c.lower() == filters.country.lower()]
+        named = [c for c in parsed.covered_countries if c.lower() == filters.country.lower()]
         return (self.countries.remove(parsed.text, named) if named else "") or parsed.text
 
     def ask(
@@ -183,8 +183,8 @@ class QAEngine:
     def _narrowed(self, parsed: Question, filters: SearchFilters | None) -> SearchFilters:
         """The filters, narrowed to the one country the question names (if it names one)."""
         filters = filters or SearchFilters()
-        if filters.country is None and len(parsed.indexed_countries) == 1:
-            return SearchFilters(parsed.indexed_countries[0], filters.doc_id, filters.section)
+        if filters.country is None and len(parsed.covered_countries) == 1:
+            return SearchFilters(parsed.covered_countries[0], filters.doc_id, filters.section)
         return filters
 
     def _passages(self, top_k: int | None) -> int:
@@ -195,7 +195,7 @@ class QAEngine:
             question=parsed,
             hits=search.hits,
             lexical=self.snapshot.lexical,
-            indexed_countries=self.retriever.countries,
+            index_countries=self.retriever.countries,
             preferred=preferred,
         )
 

@@ -204,17 +204,17 @@ def detect_subfields(text: str, aspect: str | None) -> tuple[str, ...]:
 def parse_question(text: str, matcher: CountryMatcher) -> Question:
     """Analyse ``text`` against the countries of the index."""
     countries = matcher.find(text)
-    indexed = [country for country in countries if matcher.is_indexed(country)]
+    covered = [country for country in countries if matcher.is_indexed(country)]
     missing = [country for country in countries if not matcher.is_indexed(country)]
     aspects = detect_aspects(text)
     return Question(
         text=text,
         terms=tuple(term for term in analyse(text) if term not in _QUESTION_FILLER),
         countries=tuple(countries),
-        indexed_countries=tuple(indexed),
+        covered_countries=tuple(covered),
         missing_countries=tuple(missing),
         aspects=aspects,
         subfields=detect_subfields(text, aspects[0] if aspects else None),
-        comparison=bool(_COMPARISON.search(text)) or len(indexed) >= 2,
+        comparison=bool(_COMPARISON.search(text)) or len(covered) >= 2,
         yes_no=bool(_YES_NO.match(text)),
     )

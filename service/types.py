@@ -24,7 +24,7 @@ class Question:
     text: str
     terms: tuple[str, ...]  # analysed BM25 terms (lower-cased, stemmed, no stop words)
     countries: tuple[str, ...]  # countries named, indexed or not, in order of mention
-    indexed_countries: tuple[str, ...]  # the named countries that indexed documents cover
+    covered_countries: tuple[str, ...]  # the named countries that indexed documents cover
     missing_countries: tuple[str, ...]  # named countries no indexed document covers
     aspects: tuple[str, ...] = ()  # template aspects recognised, the primary one first
     subfields: tuple[str, ...] = ()  # sub-rows singled out ("starting_year", "financial")
@@ -45,7 +45,7 @@ class Evidence:
     question: Question
     hits: Sequence[Hit]
     lexical: LexicalIndex  # for term weights (IDF)
-    indexed_countries: Sequence[str] = ()
+    index_countries: Sequence[str] = ()  # every country the indexed documents cover
     preferred: Sequence[Hit] = ()  # best passages of the question's aspect (its field, section)
 
 
