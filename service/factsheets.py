@@ -23,9 +23,8 @@ Every citation is an exact span of a document's canonical text (``verify_citatio
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
-from policyqa.index import Hit, SearchFilters
+from policyqa.index import SearchFilters
 from policyqa.index.lexical import analyse
 from policyqa.ingest import Block, BlockKind, Document
 from policyqa.ingest.factsheet import (
@@ -40,8 +39,9 @@ from policyqa.ingest.factsheet import (
     parse_profile,
 )
 from policyqa.ingest.sentences import sentence_spans
-from policyqa.service.answering import cited_statement, relevance
-from policyqa.service.types import Answer, Citation, Evidence, Question
+from policyqa.service.relevance import relevance
+from policyqa.service.statements import Statement, clean, compose
+from policyqa.service.types import Answer, Evidence, Question
 from policyqa.settings import AnswerSettings
 
 #: Aspects answered from a Table 1 field.
@@ -137,16 +137,6 @@ class ProfileLibrary:
         return len(self.by_doc)
 
 
-@dataclass(frozen=True, slots=True)
-class _Statement:
-    """One cited statement: what the answer says, and the span that supports it."""
-
-    text: str
-    document: Document
-    start: int
-    end: int
-
-
 class FactsheetAnswerer:
     """Answers template questions from profiles; returns None for everything else."""
 
@@ -190,7 +180,7 @@ class FactsheetAnswerer:
             return None
         document = self.library.documents[profile.doc_id]
         statements = self._statements(profile, document, question, aspect)
-        return _compose(statements, evidence.hits) if statements else None
+        return compose(statements, evidence.hits) if statements else None
 
     # --- which factsheet ---------------------------------------------------------------------
 
@@ -220,7 +210,7 @@ class FactsheetAnswerer:
 
     def _statements(
         self, profile: FactsheetProfile, document: Document, question: Question, aspect: str
-    ) -> list[_Statement]:
+    ) -> list[Statement]:
         if aspect in FIELD_ASPECTS:
             item = profile.field(FIELD_ASPECTS[aspect])
             if item is None:
@@ -256,7 +246,7 @@ class FactsheetAnswerer:
             return None
         named_values = _value_terms(question)  # option words ("established over 10 years")
         wanted = named_values & self.library.vocabulary  # category words ("digitalisation")
-        lines: list[_Statement] = []
+        lines: list[Statement] = []
         title = ""
         filtering = False
         if aspect == "scope" or (aspect is None and _asks_dedicated(question)):
@@ -304,11 +294,11 @@ class FactsheetAnswerer:
                     ]
         if not lines:
             return Answer(header or "No indexed factsheet states this.", answerable=True)
-        return _compose(lines[:_MAX_LINES], evidence.hits, header=header, separator="\n")
+        return compose(lines[:_MAX_LINES], evidence.hits, header=header, separator="\n")
 
     def _field_line(
         self, profile: FactsheetProfile, keys: Sequence[FieldKey], wanted: set[str]
-    ) -> _Statement | None:
+    ) -> Statement | None:
         document = self._doc(profile)
         items = [item for item in (profile.field(key) for key in keys) if item is not None]
         if not wanted:
@@ -328,7 +318,7 @@ class FactsheetAnswerer:
 
     def _unfiltered_line(
         self, profile: FactsheetProfile, aspect: str | None, question: Question
-    ) -> list[_Statement]:
+    ) -> list[Statement]:
         document = self._doc(profile)
         if aspect == "scope" or (aspect is None and _asks_dedicated(question)):
             return _scope_line(profile, document)
@@ -351,43 +341,39 @@ def _who(profile: FactsheetProfile) -> str:
     return f"{profile.country}{name}"
 
 
-def _say(document: Document, span: TextSpan | tuple[int, int], text: str) -> _Statement:
+def _say(document: Document, span: TextSpan | tuple[int, int], text: str) -> Statement:
     start, end = (span.start, span.end) if isinstance(span, TextSpan) else span
-    return _Statement(_clean(text), document, start, end)
+    return Statement(clean(text), document, start, end)
 
 
-def _clean(text: str) -> str:
-    return "; ".join(line.strip() for line in text.splitlines() if line.strip())
-
-
-def _lead(statements: list[_Statement], lead: str) -> list[_Statement]:
+def _lead(statements: list[Statement], lead: str) -> list[Statement]:
     """Prefix the first statement with ``lead`` (who and what the answer is about)."""
     if not statements:
         return statements
     first = statements[0]
-    return [_Statement(lead + first.text, first.document, first.start, first.end), *statements[1:]]
+    return [first.with_text(lead + first.text), *statements[1:]]
 
 
 def _items(spans: Sequence[TextSpan]) -> str:
-    return "; ".join(_clean(span.text) for span in spans)
+    return "; ".join(clean(span.text) for span in spans)
 
 
-def _sub_statement(document: Document, sub: SubField, start: int | None = None) -> _Statement:
+def _sub_statement(document: Document, sub: SubField, start: int | None = None) -> Statement:
     """A sub-row's values: "Starting year: 2021", quoted from its label (or ``start``)."""
     items = sub.items
     end = items[-1].end if items else sub.label.end
-    return _Statement(f"{sub.label.text}: {_items(items)}", document, start or sub.label.start, end)
+    return Statement(f"{sub.label.text}: {_items(items)}", document, start or sub.label.start, end)
 
 
 def _field_statements(
     document: Document, item: ProfileField, lead: str, focus: Sequence[str] = ()
-) -> list[_Statement]:
+) -> list[Statement]:
     """A Table 1 field: categories (quoted with the row label), sub-rows, explanation."""
-    statements: list[_Statement] = []
+    statements: list[Statement] = []
     label = item.label.text
     if item.categories:
         statements.append(
-            _Statement(
+            Statement(
                 f"{lead}{label}: {_items(item.categories)}",
                 document,
                 item.label.start,
@@ -407,20 +393,18 @@ def _field_statements(
         statement = _sub_statement(document, sub, item.label.start if first_in_row else None)
         if not statements:
             prefix = f"{lead}{label}: " if first_in_row else f"{lead}{label} — "
-            statement = _Statement(
-                prefix + statement.text, document, statement.start, statement.end
-            )
+            statement = Statement(prefix + statement.text, document, statement.start, statement.end)
         statements.append(statement)
     for span in item.explanation:
         statement = _say(document, span, span.text)
         if not statements:
-            statement = _Statement(
+            statement = Statement(
                 f"{lead}{label}: {statement.text}", document, span.start, span.end
             )
         statements.append(statement)
     if not statements:
         # a row with nothing under its label: the label itself says so
-        statements.append(_Statement(f"{lead}{label}: (empty)", document, item.start, item.end))
+        statements.append(Statement(f"{lead}{label}: (empty)", document, item.start, item.end))
     return statements
 
 
@@ -432,21 +416,21 @@ def _row_of(document: Document, span: TextSpan) -> Block | None:
     return None
 
 
-def _row_statement(document: Document, span: TextSpan, text: str | None = None) -> _Statement:
+def _row_statement(document: Document, span: TextSpan, text: str | None = None) -> Statement:
     """A one-line table row quoted whole ("Policy type: Sectoral policy")."""
     row = _row_of(document, span)
     start = row.start if row is not None and row.kind is BlockKind.TABLE_ROW else span.start
     quote = document.text[start : span.end]
-    return _Statement(text or _clean(quote), document, start, span.end)
+    return Statement(text or clean(quote), document, start, span.end)
 
 
 def _evidence_statements(
     profile: FactsheetProfile, document: Document, spans: Iterable[TextSpan]
-) -> list[_Statement]:
+) -> list[Statement]:
     """Evidence spans as statements, what the text says before Table 1's values (a value is
     quoted with its sub-row label: "Availability: in-itinere")."""
-    sentences: list[_Statement] = []
-    values: list[_Statement] = []
+    sentences: list[Statement] = []
+    values: list[Statement] = []
     for span in spans:
         sub = _sub_row_of(profile, span)
         if sub is not None:
@@ -483,7 +467,7 @@ def _option_text(option: str) -> str:
 
 def _scope_statements(
     profile: FactsheetProfile, document: Document, question: Question
-) -> list[_Statement]:
+) -> list[Statement]:
     state = profile.state(Criterion.SCOPE)
     if state is None:
         return []
@@ -509,10 +493,10 @@ def _scope_statements(
     return _unique(statements)
 
 
-def _continuity_statements(profile: FactsheetProfile, document: Document) -> list[_Statement]:
+def _continuity_statements(profile: FactsheetProfile, document: Document) -> list[Statement]:
     """The state of play, HISTORY (years, predecessors) and the continuity narrative."""
     state = profile.state(Criterion.CONTINUITY)
-    statements: list[_Statement] = []
+    statements: list[Statement] = []
     used: list[tuple[int, int]] = []
     if state is not None and state.evidence:
         evidence = _evidence_statements(profile, document, state.evidence)
@@ -560,7 +544,7 @@ _CRITERION_ROWS: dict[Criterion, tuple[tuple[FieldKey, str], ...]] = {
 
 def _criterion_statements(
     profile: FactsheetProfile, document: Document, criterion: Criterion
-) -> list[_Statement]:
+) -> list[Statement]:
     state = profile.state(criterion)
     if state is None or not state.evidence:
         return []
@@ -574,7 +558,7 @@ def _criterion_statements(
     return _unique(_lead(evidence, lead))
 
 
-def _policy_statements(profile: FactsheetProfile, document: Document) -> list[_Statement]:
+def _policy_statements(profile: FactsheetProfile, document: Document) -> list[Statement]:
     statements = [
         _row_statement(document, span)
         for span in (profile.policy_name, profile.policy_type)
@@ -583,9 +567,9 @@ def _policy_statements(profile: FactsheetProfile, document: Document) -> list[_S
     return _lead(statements, f"{profile.country}: ")
 
 
-def _unique(statements: list[_Statement]) -> list[_Statement]:
+def _unique(statements: list[Statement]) -> list[Statement]:
     """Drop a statement whose span another kept statement already covers."""
-    kept: list[_Statement] = []
+    kept: list[Statement] = []
     for statement in statements:
         if any(
             k.document.doc_id == statement.document.doc_id
@@ -642,33 +626,33 @@ def _option_asked(criterion: Criterion, wanted: set[str]) -> int | None:
     return best if best_overlap >= max(1, min(2, len(wanted))) else None
 
 
-def _scope_line(profile: FactsheetProfile, document: Document) -> list[_Statement]:
+def _scope_line(profile: FactsheetProfile, document: Document) -> list[Statement]:
     state = profile.state(Criterion.SCOPE)
     if profile.policy_type is None or state is None:
         return []
     name = f", {profile.policy_name.text}" if profile.policy_name else ""
     row = _row_statement(document, profile.policy_type)
     text = f"{profile.country}: {profile.policy_type.text}{name}"
-    return [_Statement(text, document, row.start, row.end)]
+    return [Statement(text, document, row.start, row.end)]
 
 
 def _criterion_line(
     profile: FactsheetProfile, document: Document, criterion: Criterion
-) -> list[_Statement]:
+) -> list[Statement]:
     state = profile.state(criterion)
     if state is None or not state.evidence:
         return []
     first = _evidence_statements(profile, document, state.evidence[:1])[0]
     text = f"{profile.country}: {state.option}"
-    return [_Statement(text, document, first.start, first.end)]
+    return [Statement(text, document, first.start, first.end)]
 
 
 def _field_line(
     profile: FactsheetProfile, document: Document, item: ProfileField
-) -> _Statement | None:
+) -> Statement | None:
     """A country's field in one line: its categories (or sub-rows), quoted from the label."""
     if item.categories:
-        return _Statement(
+        return Statement(
             f"{profile.country}: {_items(item.categories)}",
             document,
             item.label.start,
@@ -678,62 +662,17 @@ def _field_line(
     if rows:
         text = "; ".join(f"{sub.label.text}: {_items(sub.items)}" for sub in rows)
         last = rows[-1].items[-1].end if rows[-1].items else rows[-1].label.end
-        return _Statement(f"{profile.country}: {text}", document, item.label.start, last)
+        return Statement(f"{profile.country}: {text}", document, item.label.start, last)
     if item.explanation:
         span = item.explanation[0]
-        return _Statement(f"{profile.country}: {_clean(span.text)}", document, span.start, span.end)
+        return Statement(f"{profile.country}: {clean(span.text)}", document, span.start, span.end)
     return None
 
 
 def _matching_line(
     profile: FactsheetProfile, document: Document, item: ProfileField, span: TextSpan
-) -> _Statement:
+) -> Statement:
     """A country's category that matched a comparison, with its field and policy."""
     name = f" ({profile.policy_name.text})" if profile.policy_name else ""
-    text = f"{profile.country}{name}, {item.label.text}: {_clean(span.text)}"
-    return _Statement(text, document, span.start, span.end)
-
-
-# --- composing ------------------------------------------------------------------------------------
-
-
-def _compose(
-    statements: Sequence[_Statement],
-    hits: Sequence[Hit],
-    header: str = "",
-    separator: str = " ",
-) -> Answer:
-    """Number the statements' citations in order; the header (if any) opens the answer."""
-    citations: list[Citation] = []
-    parts: list[str] = [header] if header else []
-    for number, statement in enumerate(statements, 1):
-        document = statement.document
-        sentence, citation = cited_statement(
-            number,
-            statement.text,
-            document,
-            statement.start,
-            statement.end,
-            _section_of(document, statement.start),
-            _score(hits, document.doc_id, statement.start, statement.end),
-        )
-        parts.append(sentence)
-        citations.append(citation)
-    return Answer(separator.join(parts), answerable=True, citations=tuple(citations))
-
-
-def _section_of(document: Document, offset: int) -> str:
-    for block in document.blocks:
-        if block.start <= offset < block.end:
-            return " > ".join(block.section)
-    return ""
-
-
-def _score(hits: Sequence[Hit], doc_id: str, start: int, end: int) -> float:
-    """The retrieval score of the retrieved passage holding the span (0 if none was)."""
-    scores = [
-        hit.score
-        for hit in hits
-        if hit.chunk.doc_id == doc_id and hit.chunk.start <= start and end <= hit.chunk.end + 1
-    ]
-    return round(max(scores), 6) if scores else 0.0
+    text = f"{profile.country}{name}, {item.label.text}: {clean(span.text)}"
+    return Statement(text, document, span.start, span.end)

@@ -38,9 +38,9 @@ from policyqa.index.cache import LRUCache
 from policyqa.index.embedding import load_query_embedder
 from policyqa.index.store import current_version_path
 from policyqa.index.vectors import SearchTuning
-from policyqa.service.answering import ExtractiveAnswerer
 from policyqa.service.aspects import AspectClassifier
 from policyqa.service.countries import CountryMatcher
+from policyqa.service.extractive.answerer import ExtractiveAnswerer
 from policyqa.service.factsheets import ASPECT_SECTIONS, FactsheetAnswerer, ProfileLibrary
 from policyqa.service.question import parse_question
 from policyqa.service.types import Answer, Answerer, AskResult, Evidence, PassageRanker, Question
