@@ -6,7 +6,7 @@ answers. ``open_engine`` builds one from settings (loading the model and the liv
 The engine reads the factsheet profiles of the snapshot's documents when it loads (a few
 milliseconds per factsheet, no index change). A question is then answered from a profile when
 its aspect is part of the template and its country is known, or when it compares countries
-(``service.factsheets``); only BM25 runs then, to score the passages quoted. Otherwise hybrid
+(``service.factsheet_answers``); only BM25 runs then, to score the passages quoted. Otherwise hybrid
 retrieval and the extractive answerer answer it, a detected aspect making retrieval prefer
 that field's passages.
 
@@ -41,7 +41,9 @@ from policyqa.index.vectors import SearchTuning
 from policyqa.service.aspects import AspectClassifier
 from policyqa.service.countries import CountryMatcher
 from policyqa.service.extractive.answerer import ExtractiveAnswerer
-from policyqa.service.factsheets import ASPECT_SECTIONS, FactsheetAnswerer, ProfileLibrary
+from policyqa.service.factsheet_answers.answerer import FactsheetAnswerer
+from policyqa.service.factsheet_answers.library import ProfileLibrary
+from policyqa.service.factsheet_answers.template import ASPECT_SECTIONS
 from policyqa.service.question import parse_question
 from policyqa.service.types import Answer, Answerer, AskResult, Evidence, PassageRanker, Question
 from policyqa.settings import Settings
