@@ -16,8 +16,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from policyqa.service.answering import relevance_features
 from policyqa.service.pipeline import QAEngine, open_engine
+from policyqa.service.relevance import relevance_features
 from policyqa.settings import Settings
 
 DEFAULT_DATASET = Path(__file__).resolve().parent / "data" / "calibration.jsonl"

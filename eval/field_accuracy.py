@@ -43,8 +43,9 @@ from policyqa.eval.synthetic import (
     write_corpus,
 )
 from policyqa.ingest import Document
-from policyqa.service.answering import Answer, verify_citations
 from policyqa.service.pipeline import QAEngine, open_engine
+from policyqa.service.statements import verify_citations
+from policyqa.service.types import Answer
 from policyqa.settings import Settings
 
 MOROCCO_ADJECTIVE = "Moroccan"

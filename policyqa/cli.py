@@ -20,7 +20,7 @@ from policyqa.settings import Settings
 if TYPE_CHECKING:
     from policyqa.index import IngestReport
     from policyqa.ingest import DocumentKind
-    from policyqa.service.pipeline import AskResult
+    from policyqa.service.types import AskResult
 
 EPILOG = """examples:
   policyqa ingest factsheets/ --country Morocco

@@ -25,7 +25,8 @@ import numpy as np
 
 from policyqa.index import Embedder
 from policyqa.index.embedding import Vectors
-from policyqa.service.question import Question, detect_subfields
+from policyqa.service.question import detect_subfields
+from policyqa.service.types import Question
 
 #: Cosine similarity to the nearest example below which a question gets no aspect from meaning.
 #: Chosen on Morocco's gold questions and the synthetic factsheets' unseen phrasings (so those

@@ -6,7 +6,7 @@ answers. ``open_engine`` builds one from settings (loading the model and the liv
 The engine reads the factsheet profiles of the snapshot's documents when it loads (a few
 milliseconds per factsheet, no index change). A question is then answered from a profile when
 its aspect is part of the template and its country is known, or when it compares countries
-(``service.factsheets``); only BM25 runs then, to score the passages quoted. Otherwise hybrid
+(``service.factsheet_answers``); only BM25 runs then, to score the passages quoted. Otherwise hybrid
 retrieval and the extractive answerer answer it, a detected aspect making retrieval prefer
 that field's passages.
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from policyqa.index import (
@@ -38,29 +38,15 @@ from policyqa.index.cache import LRUCache
 from policyqa.index.embedding import load_query_embedder
 from policyqa.index.store import current_version_path
 from policyqa.index.vectors import SearchTuning
-from policyqa.service.answering import (
-    Answer,
-    Answerer,
-    Evidence,
-    ExtractiveAnswerer,
-    PassageRanker,
-)
 from policyqa.service.aspects import AspectClassifier
 from policyqa.service.countries import CountryMatcher
-from policyqa.service.factsheets import ASPECT_SECTIONS, FactsheetAnswerer, ProfileLibrary
-from policyqa.service.question import Question, parse_question
+from policyqa.service.extractive.answerer import ExtractiveAnswerer
+from policyqa.service.factsheet_answers.answerer import FactsheetAnswerer
+from policyqa.service.factsheet_answers.library import ProfileLibrary
+from policyqa.service.factsheet_answers.template import ASPECT_SECTIONS
+from policyqa.service.question import parse_question
+from policyqa.service.types import Answer, Answerer, AskResult, Evidence, PassageRanker, Question
 from policyqa.settings import Settings
-
-
-@dataclass(frozen=True, slots=True)
-class AskResult:
-    """An answer, the passages it was drawn from, and per-stage timings in milliseconds."""
-
-    answer: Answer
-    question: Question
-    search: SearchResult
-    timings_ms: dict[str, float] = field(default_factory=dict)
-
 
 #: Asked once by every new engine before it serves, so the first user does not pay for warm-up.
 WARM_UP_QUESTION = "warm-up: what are the policy objectives?"
@@ -105,7 +91,7 @@ class QAEngine:
             by_policy = self.profiles.countries_by_policy(question)
             if len(by_policy) == 1:
                 parsed = replace(
-                    parsed, countries=tuple(by_policy), indexed_countries=tuple(by_policy)
+                    parsed, countries=tuple(by_policy), covered_countries=tuple(by_policy)
                 )
         return parsed
 
@@ -160,7 +146,7 @@ class QAEngine:
         """The question without the country its search is restricted to: the filter says it."""
         if filters.country is None:
             return parsed.text
-        named = [c for c in parsed.indexed_countries if c.lower() == filters.country.lower()]
+        named = [c for c in parsed.covered_countries if c.lower() == filters.country.lower()]
         return (self.countries.remove(parsed.text, named) if named else "") or parsed.text
 
     def ask(
@@ -199,8 +185,8 @@ class QAEngine:
     def _narrowed(self, parsed: Question, filters: SearchFilters | None) -> SearchFilters:
         """The filters, narrowed to the one country the question names (if it names one)."""
         filters = filters or SearchFilters()
-        if filters.country is None and len(parsed.indexed_countries) == 1:
-            return SearchFilters(parsed.indexed_countries[0], filters.doc_id, filters.section)
+        if filters.country is None and len(parsed.covered_countries) == 1:
+            return SearchFilters(parsed.covered_countries[0], filters.doc_id, filters.section)
         return filters
 
     def _passages(self, top_k: int | None) -> int:
@@ -211,7 +197,7 @@ class QAEngine:
             question=parsed,
             hits=search.hits,
             lexical=self.snapshot.lexical,
-            indexed_countries=self.retriever.countries,
+            index_countries=self.retriever.countries,
             preferred=preferred,
         )
 

@@ -11,10 +11,10 @@ does it aim at" is about objectives; "how long has it existed" about continuity;
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from policyqa.index.lexical import analyse
 from policyqa.service.countries import CountryMatcher
+from policyqa.service.types import Question
 
 # Words that shape a question without naming its subject ("Which instruments does it *use*?",
 # "*Tell* me about..."): left out of the question's terms so they do not count as unmatched content.
@@ -179,27 +179,6 @@ _COMPARISON = re.compile(
 _YES_NO = re.compile(r"^\s*(?:does|do|did|is|are|was|were|has|have|had|can|will)\b", re.I)
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
-    """A parsed question."""
-
-    text: str
-    terms: tuple[str, ...]  # analysed BM25 terms (lower-cased, stemmed, no stop words)
-    countries: tuple[str, ...]  # countries named, indexed or not, in order of mention
-    indexed_countries: tuple[str, ...]  # the named countries that indexed documents cover
-    missing_countries: tuple[str, ...]  # named countries no indexed document covers
-    aspects: tuple[str, ...] = ()  # template aspects recognised, the primary one first
-    subfields: tuple[str, ...] = ()  # sub-rows singled out ("starting_year", "financial")
-    comparison: bool = False  # asks across countries ("Which countries ...", "Compare ...")
-    yes_no: bool = False  # a yes/no question ("Does Morocco have ...?")
-    aspect_from_meaning: bool = False  # the aspect came from the question's meaning, not wording
-
-    @property
-    def aspect(self) -> str | None:
-        """The primary aspect, if any."""
-        return self.aspects[0] if self.aspects else None
-
-
 _CLUSTER_POLICY = re.compile(r"\bcluster (?:polic(?:y|ies)|programmes?|strateg(?:y|ies))\b", re.I)
 
 
@@ -225,17 +204,17 @@ def detect_subfields(text: str, aspect: str | None) -> tuple[str, ...]:
 def parse_question(text: str, matcher: CountryMatcher) -> Question:
     """Analyse ``text`` against the countries of the index."""
     countries = matcher.find(text)
-    indexed = [country for country in countries if matcher.is_indexed(country)]
+    covered = [country for country in countries if matcher.is_indexed(country)]
     missing = [country for country in countries if not matcher.is_indexed(country)]
     aspects = detect_aspects(text)
     return Question(
         text=text,
         terms=tuple(term for term in analyse(text) if term not in _QUESTION_FILLER),
         countries=tuple(countries),
-        indexed_countries=tuple(indexed),
+        covered_countries=tuple(covered),
         missing_countries=tuple(missing),
         aspects=aspects,
         subfields=detect_subfields(text, aspects[0] if aspects else None),
-        comparison=bool(_COMPARISON.search(text)) or len(indexed) >= 2,
+        comparison=bool(_COMPARISON.search(text)) or len(covered) >= 2,
         yes_no=bool(_YES_NO.match(text)),
     )

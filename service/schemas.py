@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from policyqa.index import Hit
 from policyqa.ingest import Document
-from policyqa.service.answering import Citation
+from policyqa.service.types import Citation
 
 
 class _Strict(BaseModel):

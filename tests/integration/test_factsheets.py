@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from policyqa.eval.field_accuracy import evaluate, factsheet_questions, print_report
 from policyqa.index import Embedder
 from policyqa.ingest.factsheet import FieldKey
-from policyqa.service.answering import verify_citations
 from policyqa.service.app import create_app
 from policyqa.service.pipeline import QAEngine, open_engine
+from policyqa.service.statements import verify_citations
 from policyqa.settings import Settings
 from tests.conftest import SYNTHETIC_COUNTRIES, SyntheticCorpus
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from policyqa.index import IndexBuilder
-from policyqa.service.answering import NOT_COVERED, Answer, verify_citations
+from policyqa.service.extractive.answerer import NOT_COVERED
 from policyqa.service.pipeline import QAEngine, open_engine
+from policyqa.service.statements import verify_citations
+from policyqa.service.types import Answer
 from policyqa.settings import Settings
 from tests.conftest import MOROCCO_MD, FakeEmbedder
 

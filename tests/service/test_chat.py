@@ -16,7 +16,9 @@ from fastapi.testclient import TestClient
 from policyqa.index import IndexBuilder, SearchFilters
 from policyqa.ingest import TiktokenCounter
 from policyqa.service.app import create_app
-from policyqa.service.chat import MODEL_ID, ChatMessage, contextual_question, statement_pieces
+from policyqa.service.chat.conversation import contextual_question
+from policyqa.service.chat.schemas import MODEL_ID, ChatMessage
+from policyqa.service.chat.streaming import statement_pieces
 from policyqa.service.countries import CountryMatcher
 from policyqa.service.pipeline import open_engine
 from policyqa.settings import Settings

@@ -25,7 +25,7 @@ def test_ambiguous_words_need_capitals() -> None:
 def test_fictional_indexed_countries_are_recognised() -> None:
     matcher = CountryMatcher(["Norlandia"])
     question = parse_question("What instruments does Norlandia use? And France?", matcher)
-    assert question.indexed_countries == ("Norlandia",)
+    assert question.covered_countries == ("Norlandia",)
     assert question.missing_countries == ("France",)
     assert "instrument" in question.terms and "use" not in question.terms
 
@@ -89,7 +89,7 @@ def test_sub_rows_comparisons_and_yes_no() -> None:
     annual = parse_question("What is the annual budget?", matcher)
     assert annual.subfields == ("annual",)
     compare = parse_question("Compare the instruments of Morocco and Velora", matcher)
-    assert compare.comparison and compare.indexed_countries == ("Morocco", "Velora")
+    assert compare.comparison and compare.covered_countries == ("Morocco", "Velora")
     assert parse_question("Which countries have a dedicated cluster policy?", matcher).comparison
     assert not parse_question("Which policy does Morocco's factsheet describe?", matcher).comparison
     dedicated = parse_question("Does Morocco have a dedicated cluster policy?", matcher)

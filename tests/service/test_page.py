@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from policyqa.service.app import create_app
-from policyqa.service.page import STATIC_DIR
+from policyqa.service.routes.page import STATIC_DIR
 from policyqa.settings import Settings
 
 

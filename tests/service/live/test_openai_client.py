@@ -10,7 +10,7 @@ import pytest
 from openai import OpenAI
 from openai.types.chat import ChatCompletionMessageParam
 
-from policyqa.service.chat import MODEL_ID
+from policyqa.service.chat.schemas import MODEL_ID
 from tests.service.live.conftest import LiveServer
 
 pytestmark = pytest.mark.integration

@@ -1,0 +1,27 @@
+"""``POST /v1/ask``: a question answered with statements cited to exact spans."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from policyqa.errors import DocumentNotFoundError
+from policyqa.index import SearchFilters
+from policyqa.service.engine_state import EngineDep
+from policyqa.service.schemas import AskRequest, AskResponse, CitationOut
+
+router = APIRouter(tags=["answers"])
+
+
+@router.post("/v1/ask", response_model=AskResponse)
+def ask(body: AskRequest, engine: EngineDep) -> AskResponse:
+    """Answer a question with statements cited to exact spans of the documents."""
+    filters = SearchFilters(body.filters.country, body.filters.doc_id, body.filters.section)
+    if filters.doc_id is not None and filters.doc_id not in engine.snapshot.documents:
+        raise DocumentNotFoundError(filters.doc_id)
+    result, _ = engine.ask_cached(body.question, body.top_k, filters)
+    return AskResponse(
+        answer=result.answer.text,
+        answerable=result.answer.answerable,
+        citations=[CitationOut.from_citation(c) for c in result.answer.citations],
+        timings_ms=result.timings_ms,
+    )

@@ -1,0 +1,40 @@
+"""``GET /v1/documents`` and ``GET /v1/documents/{doc_id}``: what is indexed, and its text.
+
+A document's canonical text is the text every citation's ``start`` and ``end`` point into.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from policyqa.errors import DocumentNotFoundError
+from policyqa.service.engine_state import EngineDep
+from policyqa.service.schemas import DocumentDetail, DocumentList, DocumentSummary
+
+router = APIRouter(tags=["documents"])
+
+
+@router.get("/v1/documents", response_model=DocumentList)
+def documents(engine: EngineDep) -> DocumentList:
+    """Every indexed document with its metadata and passage count."""
+    counts = engine.snapshot.passage_counts()
+    return DocumentList(
+        documents=[
+            DocumentSummary.from_document(document, counts.get(doc_id, 0))
+            for doc_id, document in sorted(engine.snapshot.documents.items())
+        ]
+    )
+
+
+@router.get(
+    "/v1/documents/{doc_id}",
+    response_model=DocumentDetail,
+    responses={404: {"description": "No such document"}},
+)
+def document(doc_id: str, engine: EngineDep) -> DocumentDetail:
+    """A document's metadata and canonical text (the text citation offsets point into)."""
+    found = engine.snapshot.documents.get(doc_id)
+    if found is None:
+        raise DocumentNotFoundError(doc_id)
+    summary = DocumentSummary.from_document(found, engine.snapshot.passage_counts().get(doc_id, 0))
+    return DocumentDetail(**summary.model_dump(), text=found.text)

@@ -1,0 +1,101 @@
+"""The nouns of answering a question: what is asked, what retrieval found, what is answered.
+
+``Question`` is a parsed question (``service.question`` parses it), ``Evidence`` the passages
+retrieval found for it, ``Answer`` the cited answer with its ``Citation``s, and ``AskResult`` all of
+it with the timings the engine measured. ``Answerer`` and ``PassageRanker`` are what an answerer
+implements. The retrieval nouns (``Hit``, ``SearchResult``, ``SearchFilters``) are
+``policyqa.index``'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from policyqa.index import Hit, SearchResult
+from policyqa.index.lexical import LexicalIndex
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A parsed question."""
+
+    text: str
+    terms: tuple[str, ...]  # analysed BM25 terms (lower-cased, stemmed, no stop words)
+    countries: tuple[str, ...]  # countries named, indexed or not, in order of mention
+    covered_countries: tuple[str, ...]  # the named countries that indexed documents cover
+    missing_countries: tuple[str, ...]  # named countries no indexed document covers
+    aspects: tuple[str, ...] = ()  # template aspects recognised, the primary one first
+    subfields: tuple[str, ...] = ()  # sub-rows singled out ("starting_year", "financial")
+    comparison: bool = False  # asks across countries ("Which countries ...", "Compare ...")
+    yes_no: bool = False  # a yes/no question ("Does Morocco have ...?")
+    aspect_from_meaning: bool = False  # the aspect came from the question's meaning, not wording
+
+    @property
+    def aspect(self) -> str | None:
+        """The primary aspect, if any."""
+        return self.aspects[0] if self.aspects else None
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What retrieval found for a question."""
+
+    question: Question
+    hits: Sequence[Hit]
+    lexical: LexicalIndex  # for term weights (IDF)
+    index_countries: Sequence[str] = ()  # every country the indexed documents cover
+    preferred: Sequence[Hit] = ()  # best passages of the question's aspect (its field, section)
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A quoted span of a document that supports one statement of an answer."""
+
+    id: int  # the n of the marker [n] in the answer text
+    doc_id: str
+    title: str
+    country: str | None
+    section: str  # section path of the passage, e.g. "... > Table 1 > INSTRUMENTS"
+    page: int | None  # page of the quote's first character (None for unpaginated sources)
+    start: int  # offset into the document's canonical text
+    end: int
+    quote: str  # == document.text[start:end]
+    score: float  # retrieval score of the passage the quote comes from
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """An answer with its citations; ``answerable`` is False when the documents do not say."""
+
+    text: str
+    answerable: bool
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AskResult:
+    """An answer, the passages it was drawn from, and per-stage timings in milliseconds."""
+
+    answer: Answer
+    question: Question
+    search: SearchResult
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+class Answerer(Protocol):
+    """Turns a question and its retrieved passages into a cited answer."""
+
+    def answer(self, evidence: Evidence) -> Answer:
+        """The answer to ``evidence.question`` built from ``evidence.hits``."""
+        ...
+
+
+@runtime_checkable
+class PassageRanker(Protocol):
+    """An answerer that can show the order in which it weighs the retrieved passages."""
+
+    def rank_passages(self, evidence: Evidence) -> list[Hit]:
+        """``evidence.hits`` re-ranked as the answerer weighs them."""
+        ...
