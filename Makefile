@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup serve test lint typecheck unit browser screenshot bench constraints clean
+.PHONY: setup serve test lint typecheck unit docs browser screenshot bench constraints clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,10 +33,15 @@ lint: setup
 typecheck: setup
 	$(BIN)/python -m tools.typecheck
 
-unit: setup browser  ## the tests only
+unit: setup  ## the fast tests (no real model, browser or subprocess): the edit-test loop
+	$(BIN)/python -m pytest -q -m "not slow"
+
+test: setup browser lint typecheck  ## lint, type-check and run the whole test suite (CI)
 	$(BIN)/python -m pytest
 
-test: lint typecheck unit  ## lint, type-check and run the whole test suite
+docs: setup  ## regenerate docs/configuration.md and the module map of docs/architecture.md
+	$(BIN)/python -m tools.configuration_docs
+	$(BIN)/python -m tools.module_map
 
 # The browser test drives Debian's Chromium (Playwright's own browser download does not work
 # offline); installed once, with sudo only when not root.

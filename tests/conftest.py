@@ -1,4 +1,10 @@
-"""Shared fixtures: test data paths, a fast fake embedder, temporary indexes, the real model."""
+"""Shared fixtures: test data paths, a fast fake embedder, temporary indexes, the real model.
+
+Test lanes: ``make unit`` runs ``pytest -m "not slow"`` (under a minute), ``make test`` runs
+everything. A test is slow when it loads the real model (it uses ``real_embedder``), writes the
+synthetic PDF corpus, or is marked ``integration`` or ``slow``; the first three are marked
+automatically below, so a new test is put in the right lane by the fixtures it uses.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +24,23 @@ from policyqa.settings import Settings
 
 if TYPE_CHECKING:
     from policyqa.eval.synthetic import FactsheetTruth
+    from policyqa.service.pipeline import QAEngine
 
 DATA = Path(__file__).resolve().parent / "data"
 MOROCCO_MD = DATA / "eccp-factsheet-morocco-2023.md"
 MOROCCO_PDF = DATA / "eccp-factsheet-morocco-2023.pdf"
+VALDORIA_MD = DATA / "synthetic-factsheet-valdoria.md"  # a fictional country (synthetic)
+
+#: Fixtures that make a test slow: the real model, the synthetic PDF corpus.
+SLOW_FIXTURES = frozenset({"real_embedder", "synthetic_corpus"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``slow`` every test that uses a slow fixture or is an integration test."""
+    for item in items:
+        uses = set(getattr(item, "fixturenames", ()))
+        if uses & SLOW_FIXTURES or item.get_closest_marker("integration"):
+            item.add_marker(pytest.mark.slow)
 
 
 class FakeEmbedder:
@@ -67,6 +86,33 @@ def fake_embedder() -> FakeEmbedder:
 def settings(tmp_path: Path) -> Settings:
     """Settings with a fresh index folder per test."""
     return Settings(index_dir=tmp_path / "index")
+
+
+def fake_engine(folder: Path, paths: list[Path]) -> QAEngine:
+    """An engine over ``paths`` indexed in ``folder`` with the fake embedder."""
+    from policyqa.index import IndexBuilder
+    from policyqa.service.pipeline import open_engine
+
+    settings = Settings(index_dir=folder)
+    embedder = FakeEmbedder()
+    report = IndexBuilder(settings, embedder).ingest_paths(paths)
+    assert not report.failed and len(report.added) == len(paths)
+    return open_engine(settings, embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def morocco_engine(tmp_path_factory: pytest.TempPathFactory) -> QAEngine:
+    """The seed factsheet (Markdown) indexed with the fake embedder, shared by the session.
+
+    Tests that need the answer cache empty or their own index build their own engine.
+    """
+    return fake_engine(tmp_path_factory.mktemp("morocco-index"), [MOROCCO_MD])
+
+
+@pytest.fixture(scope="session")
+def two_country_engine(tmp_path_factory: pytest.TempPathFactory) -> QAEngine:
+    """Morocco and the synthetic Valdoria, indexed with the fake embedder (session-wide)."""
+    return fake_engine(tmp_path_factory.mktemp("two-country-index"), [MOROCCO_MD, VALDORIA_MD])
 
 
 @pytest.fixture(scope="session")

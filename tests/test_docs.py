@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from policyqa.settings import Settings
-from tools import configuration_docs
+from tools import configuration_docs, module_map
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -60,6 +60,11 @@ def test_readme_is_short() -> None:
     assert size < README_LIMIT, (
         f"README.md is {size:,} bytes (limit {README_LIMIT:,}): move reference text into docs/"
     )
+
+
+def test_module_map_is_generated_from_the_code() -> None:
+    page = (ROOT / "docs" / "architecture.md").read_text("utf-8")
+    assert page == module_map.updated_page(page), "run python -m tools.module_map"
 
 
 def test_configuration_docs_are_generated_from_the_settings() -> None:

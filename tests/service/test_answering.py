@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from policyqa.index import IndexBuilder
 from policyqa.service.extractive.answerer import NOT_COVERED
-from policyqa.service.pipeline import QAEngine, open_engine
+from policyqa.service.pipeline import QAEngine
 from policyqa.service.statements import verify_citations
 from policyqa.service.types import Answer
-from policyqa.settings import Settings
-from tests.conftest import MOROCCO_MD, FakeEmbedder
 
 
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> QAEngine:
-    settings = Settings(index_dir=tmp_path_factory.mktemp("index"))
-    embedder = FakeEmbedder()
-    IndexBuilder(settings, embedder).ingest_paths([MOROCCO_MD])
-    return open_engine(settings, embedder=embedder)
+@pytest.fixture
+def engine(morocco_engine: QAEngine) -> QAEngine:
+    return morocco_engine
 
 
 def _ask(engine: QAEngine, question: str) -> Answer:

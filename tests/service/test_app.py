@@ -9,19 +9,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from policyqa.index import IndexBuilder
 from policyqa.service.app import create_app
-from policyqa.service.pipeline import open_engine
+from policyqa.service.pipeline import QAEngine
 from policyqa.settings import Settings
-from tests.conftest import MOROCCO_MD, FakeEmbedder
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = Settings(index_dir=tmp_path_factory.mktemp("index"))
-    embedder = FakeEmbedder()
-    IndexBuilder(settings, embedder).ingest_paths([MOROCCO_MD])
-    app = create_app(settings, engine=open_engine(settings, embedder=embedder))
+def client(morocco_engine: QAEngine) -> Iterator[TestClient]:
+    app = create_app(morocco_engine.settings, engine=morocco_engine)
     with TestClient(app) as test_client:
         yield test_client
 

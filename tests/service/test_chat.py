@@ -13,26 +13,20 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from policyqa.index import IndexBuilder, SearchFilters
+from policyqa.index import SearchFilters
 from policyqa.ingest import TiktokenCounter
 from policyqa.service.app import create_app
 from policyqa.service.chat.conversation import contextual_question
 from policyqa.service.chat.schemas import MODEL_ID, ChatMessage
 from policyqa.service.chat.streaming import statement_pieces
 from policyqa.service.countries import CountryMatcher
-from policyqa.service.pipeline import open_engine
+from policyqa.service.pipeline import QAEngine
 from policyqa.settings import Settings
-from tests.conftest import DATA, MOROCCO_MD, FakeEmbedder
-
-VALDORIA_MD = DATA / "synthetic-factsheet-valdoria.md"
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = Settings(index_dir=tmp_path_factory.mktemp("index"))
-    embedder = FakeEmbedder()
-    IndexBuilder(settings, embedder).ingest_paths([MOROCCO_MD, VALDORIA_MD])
-    app = create_app(settings, engine=open_engine(settings, embedder=embedder))
+def client(two_country_engine: QAEngine) -> Iterator[TestClient]:
+    app = create_app(two_country_engine.settings, engine=two_country_engine)
     with TestClient(app) as test_client:
         yield test_client
 

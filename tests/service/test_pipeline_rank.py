@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from policyqa.index import IndexBuilder
-from policyqa.service.pipeline import QAEngine, open_engine
-from policyqa.settings import Settings
-from tests.conftest import MOROCCO_MD, FakeEmbedder
+from policyqa.service.pipeline import QAEngine
 
 
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> QAEngine:
-    settings = Settings(index_dir=tmp_path_factory.mktemp("index"))
-    embedder = FakeEmbedder()
-    IndexBuilder(settings, embedder).ingest_paths([MOROCCO_MD])
-    return open_engine(settings, embedder=embedder)
+@pytest.fixture
+def engine(morocco_engine: QAEngine) -> QAEngine:
+    return morocco_engine
 
 
 def test_the_first_ranked_passage_is_the_one_the_answer_quotes_first(engine: QAEngine) -> None:

@@ -19,9 +19,7 @@ from policyqa.index import Embedder, IndexBuilder
 from policyqa.service.app import create_app
 from policyqa.service.pipeline import open_engine
 from policyqa.settings import Settings
-from tests.conftest import DATA, MOROCCO_MD
-
-VALDORIA_MD = DATA / "synthetic-factsheet-valdoria.md"
+from tests.conftest import MOROCCO_MD, VALDORIA_MD
 
 
 @dataclass(frozen=True)
