@@ -25,7 +25,12 @@
   const status = el("compare-status");
   const head = el("compare-head");
   const body = el("compare-body");
-  const chart = el("chart");
+  // the chart's <img> is made when the comparison is first drawn (the search view has no image)
+  const chart = document.createElement("img");
+  chart.id = "chart";
+  chart.width = 1200;
+  chart.height = 720;
+  chart.alt = "";
 
   let data = null; // promise of {columns, rows}
   let shownKey = null; // the state on screen, so that closing a document does not redraw it
@@ -267,6 +272,7 @@
       const link = el(`chart-${format}`);
       link.href = `/v1/profiles/state-of-play.${format}${chartQuery}`;
     }
+    if (!chart.isConnected) el("chart-box").append(chart);
     chart.hidden = !some;
     if (some && chart.getAttribute("src") !== `/v1/profiles/state-of-play.svg${chartQuery}`) {
       chart.src = `/v1/profiles/state-of-play.svg${chartQuery}`;
