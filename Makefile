@@ -51,9 +51,11 @@ browser:  ## install chromium and chromium-driver when /usr/bin/chromium is miss
 		$$SUDO apt-get update -qq && \
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
 
-screenshot: setup browser  ## re-take docs/screenshot.png (the README's) with the browser test
+screenshot: setup browser  ## re-take docs/screenshot.png and docs/screenshot-compare.png (the README's)
 	SCREENSHOT_PATH=docs/screenshot.png $(BIN)/python -m pytest -q \
 		tests/service/live/test_page_browser.py -k search_filter_open
+	WORKSPACE_SCREENSHOT_PATH=docs/screenshot-compare.png $(BIN)/python -m pytest -q \
+		tests/service/live/test_workspace_browser.py -k compare_filter
 
 BENCH_ARGS ?=
 bench: setup  ## the benchmark suite (~10 min): table on stdout, JSON in bench-results/

@@ -22,7 +22,17 @@ from policyqa.service.engine_state import EngineState
 from policyqa.service.error_handlers import add_error_handlers
 from policyqa.service.pipeline import QAEngine
 from policyqa.service.reloading import start_watching
-from policyqa.service.routes import ask, chat, documents, health, models, page, profiles, search
+from policyqa.service.routes import (
+    ask,
+    chat,
+    documents,
+    health,
+    models,
+    page,
+    profile_exports,
+    profiles,
+    search,
+)
 from policyqa.settings import Settings
 
 
@@ -58,8 +68,8 @@ def create_app(
     )
     app.state.settings = settings
     add_error_handlers(app)
-    # the order of the OpenAPI schema's paths
-    for routes in (health, ask, search, documents, models, chat, page, profiles):
+    # the order of the OpenAPI schema's paths; profile_exports before profiles' /{country}
+    for routes in (health, ask, search, documents, models, chat, page, profile_exports, profiles):
         app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=page.STATIC_DIR), name="static")
     return app

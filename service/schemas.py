@@ -122,6 +122,15 @@ class SearchResponse(BaseModel):
     timings_ms: dict[str, float]
 
 
+class CitedReferenceOut(BaseModel):
+    """An entry of a factsheet's reference list, and the indexed document it names."""
+
+    text: str
+    start: int = Field(..., description="Span of the entry in the factsheet's text.")
+    end: int
+    doc_id: str | None = Field(..., description="The ingested document cited, if any.")
+
+
 class DocumentSummary(BaseModel):
     """A document's metadata."""
 
@@ -138,6 +147,11 @@ class DocumentSummary(BaseModel):
     media_type: str
     pages: int | None = Field(..., description="Page count (null for unpaginated sources).")
     chunks: int = Field(..., description="Passages indexed from this document.")
+    cites: list[CitedReferenceOut] = Field(
+        default_factory=list,
+        description="A factsheet's reference-list entries, each with the indexed document it "
+        "names (null when that document is not ingested). In `GET /v1/documents` only.",
+    )
 
     @classmethod
     def from_document(cls, document: Document, chunks: int) -> DocumentSummary:
@@ -161,6 +175,10 @@ class DocumentList(BaseModel):
     """All indexed documents."""
 
     documents: list[DocumentSummary]
+    index_version: str | None = Field(None, description="The live index version.")
+    indexed_at: str | None = Field(
+        None, description="When the live version was written (UTC, ISO 8601)."
+    )
 
 
 class DocumentDetail(DocumentSummary):

@@ -8,21 +8,36 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from policyqa.errors import DocumentNotFoundError
+from policyqa.service.document_library import cited_references
 from policyqa.service.engine_state import EngineDep
-from policyqa.service.schemas import DocumentDetail, DocumentList, DocumentSummary
+from policyqa.service.schemas import (
+    CitedReferenceOut,
+    DocumentDetail,
+    DocumentList,
+    DocumentSummary,
+)
 
 router = APIRouter(tags=["documents"])
 
 
 @router.get("/v1/documents", response_model=DocumentList)
 def documents(engine: EngineDep) -> DocumentList:
-    """Every indexed document with its metadata and passage count."""
-    counts = engine.snapshot.passage_counts()
-    return DocumentList(
-        documents=[
-            DocumentSummary.from_document(document, counts.get(doc_id, 0))
-            for doc_id, document in sorted(engine.snapshot.documents.items())
+    """Every indexed document with its metadata, passage count and (factsheets) references."""
+    snapshot = engine.snapshot
+    counts = snapshot.passage_counts()
+    cites = cited_references(snapshot.documents)
+    listed = []
+    for doc_id, document in sorted(snapshot.documents.items()):
+        summary = DocumentSummary.from_document(document, counts.get(doc_id, 0))
+        summary.cites = [
+            CitedReferenceOut(text=c.text, start=c.start, end=c.end, doc_id=c.doc_id)
+            for c in cites.get(doc_id, [])
         ]
+        listed.append(summary)
+    return DocumentList(
+        documents=listed,
+        index_version=snapshot.version,
+        indexed_at=snapshot.manifest.get("created_at"),
     )
 
 

@@ -41,6 +41,9 @@
 
   // --- the URL holds the state ---------------------------------------------------------------
 
+  // the parameters of this script; any other (the comparison's, the library's) is kept as is
+  const OWN_PARAMS = new Set(["q", "mode", "country", "section", "doc", "start", "end"]);
+
   function readUrl() {
     const params = new URLSearchParams(window.location.search);
     const number = (name) => {
@@ -55,6 +58,7 @@
       doc: params.get("doc") || "",
       start: number("start"),
       end: number("end"),
+      extra: [...params].filter(([name]) => !OWN_PARAMS.has(name)),
     };
   }
 
@@ -64,6 +68,7 @@
     if (state.mode === "ask") params.set("mode", "ask");
     if (state.country) params.set("country", state.country);
     if (state.section) params.set("section", state.section);
+    for (const [name, value] of state.extra || []) params.append(name, value);
     if (state.doc) {
       params.set("doc", state.doc);
       if (state.start !== null && state.end !== null) {
@@ -84,6 +89,7 @@
       doc: "",
       start: null,
       end: null,
+      extra: [], // a search leaves the other views
     };
   }
 
@@ -495,6 +501,16 @@
       closeDocument();
     }
   });
+
+  // what the other views of the page (compare.js, library.js) use of this script
+  window.policyqaPage = {
+    api,
+    node,
+    // a link opening a span highlighted in the document view, keeping the rest of the URL
+    docLink: (span, label) => docLink({ ...readUrl(), doc: "", start: null, end: null }, span, label),
+    // a search's country filter from another view: the list of countries may have grown
+    reloadDocuments: loadDocuments,
+  };
 
   loadDocuments().then(applyUrl);
 })();

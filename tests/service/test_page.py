@@ -17,7 +17,10 @@ def test_the_page_and_its_files_are_served_even_before_the_index_is_ready(tmp_pa
         page = client.get("/")
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
         assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page.text)
-        assert sorted(assets) == ["/static/app.css", "/static/app.js"]
+        assert sorted(assets) == [
+            "/static/app.css", "/static/app.js", "/static/compare.js", "/static/library.js",
+            "/static/views.js",
+        ]  # fmt: skip
         for asset in assets:
             assert client.get(asset).status_code == 200
         assert client.get("/static/missing.js").status_code == 404
@@ -33,6 +36,19 @@ def test_the_page_loads_nothing_from_elsewhere() -> None:
 
 
 def test_the_script_never_inserts_api_text_as_html() -> None:
-    script = (STATIC_DIR / "app.js").read_text("utf-8")
-    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
-        assert sink not in script
+    for name in ("app.js", "views.js", "compare.js", "library.js"):
+        script = (STATIC_DIR / name).read_text("utf-8")
+        for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+            assert sink not in script, name
+
+
+def test_the_page_has_no_inline_script_style_or_handler() -> None:
+    """The page runs under a strict Content-Security-Policy: nothing inline."""
+    html = (STATIC_DIR / "index.html").read_text("utf-8")
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html)
+    assert "<style" not in html and not re.search(r"\sstyle=", html)
+    assert not re.search(r"\son[a-z]+=", html)
+    for name in ("app.js", "views.js", "compare.js", "library.js"):
+        script = (STATIC_DIR / name).read_text("utf-8")
+        assert ".style." not in script and 'setAttribute("style' not in script, name
+        assert "new Function" not in script and 'setTimeout("' not in script, name

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 import uvicorn
+from fastapi import FastAPI
 
 from policyqa.index import Embedder, IndexBuilder
 from policyqa.service.app import create_app
@@ -44,6 +45,11 @@ def live_server(
     report = IndexBuilder(settings, real_embedder).ingest_paths([MOROCCO_MD, VALDORIA_MD])
     assert not report.failed and len(report.added) == 2
     app = create_app(settings, engine=open_engine(settings, embedder=real_embedder))
+    yield from run_server(app)
+
+
+def run_server(app: FastAPI) -> Iterator[LiveServer]:
+    """Serve ``app`` on a free port in a thread until the generator is closed."""
     # port 0: the system picks a free port, read back once the server listens
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
     thread = threading.Thread(target=server.run, name="live-server", daemon=True)
