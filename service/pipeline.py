@@ -44,10 +44,12 @@ from policyqa.service.aspects import AspectClassifier
 from policyqa.service.countries import CountryMatcher
 from policyqa.service.evidence import CandidateEvidence, candidate_evidence
 from policyqa.service.extractive.answerer import ExtractiveAnswerer
+from policyqa.service.extractive.passages import rank_passages
 from policyqa.service.factsheet_answers.answerer import FactsheetAnswerer
 from policyqa.service.factsheet_answers.library import ProfileLibrary
 from policyqa.service.factsheet_answers.template import ASPECT_SECTIONS
 from policyqa.service.question import parse_question
+from policyqa.service.relevance import term_weights
 from policyqa.service.routing import detail_terms, not_mentioned, unknown_names
 from policyqa.service.types import (
     Answer,
@@ -97,8 +99,14 @@ class QAEngine:
     def search(
         self, query: str, top_k: int | None = None, filters: SearchFilters | None = None
     ) -> SearchResult:
-        """Ranked passages for a search box query (no answer composition)."""
-        return self.retriever.search(query, top_k, filters)
+        """Ranked passages for a search box query (no answer composition), in the order the
+        answerer weighs them: a row or heading the query names first, annexes (definitions)
+        below the country's own statements, as ``ask`` ranks."""
+        result = self.retriever.search(query, top_k, filters)
+        weights = term_weights(parse_question(query, self.countries).terms, self.snapshot.lexical)
+        ranked = rank_passages(result.hits, weights, len(result.hits))
+        result.hits = [passage.hit for passage in ranked]
+        return result
 
     def parse(self, question: str) -> Question:
         """The parsed question; a question naming a country's policy names that country."""

@@ -75,3 +75,13 @@ def test_candidate_evidence_pairs_statements_with_citations(morocco_engine: QAEn
         assert statement.citation.quote
     declined = morocco_engine.candidate_evidence("How many clusters are there in Casablanca?")
     assert not declined.answerable and declined.statements == ()
+
+
+def test_search_ranks_annex_definitions_below_the_countrys_statements(
+    morocco_engine: QAEngine,
+) -> None:
+    hits = morocco_engine.search("instruments", 8).hits
+    sections = [hit.chunk.section for hit in hits]
+    annex = [i for i, section in enumerate(sections) if section and section[0] == "Annex"]
+    row = [i for i, section in enumerate(sections) if section[-1:] == ("INSTRUMENTS",)]
+    assert sections[0][0] != "Annex" and row and (not annex or row[0] < min(annex))
