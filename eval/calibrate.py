@@ -5,6 +5,13 @@ it computes the relevance features of the retrieved passages (best cosine simila
 term coverage), then searches the coverage weight and the threshold that best separate answerable
 from unanswerable questions (balanced accuracy, ties broken by the widest margin). The chosen
 values are the defaults of ``AnswerSettings.coverage_weight`` and ``AnswerSettings.min_relevance``.
+
+``--names`` calibrates the other decline instead: a question naming something no document
+contains (a city, a firm, a number) is declined by name unless a retrieved sentence matches it
+closely in meaning. Over the questions that name such a thing (by default the near-miss file,
+``calibration-nearmiss.jsonl``, and ``calibration.jsonl``), it prints the best sentence cosine and
+the threshold that best separates answerable from unanswerable ones (the default of
+``service.pipeline.STRONG_MEANING``).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from policyqa.service.relevance import relevance_features
 from policyqa.settings import Settings
 
 DEFAULT_DATASET = Path(__file__).resolve().parent / "data" / "calibration.jsonl"
+NEAR_MISS_DATASET = DEFAULT_DATASET.with_name("calibration-nearmiss.jsonl")
 WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0)
 
 
@@ -91,15 +99,60 @@ def calibrate(rows: list[tuple[float, float, bool]]) -> Calibration:
     return best
 
 
+def name_features(
+    engine: QAEngine, questions: list[tuple[str, bool]]
+) -> list[tuple[str, list[str], float, bool]]:
+    """(question, unknown names, best sentence cosine, answerable) of the questions that name
+    something no document contains."""
+    from policyqa.service.pipeline import best_sentence_cosine
+    from policyqa.service.routing import unknown_names
+
+    rows = []
+    for question, answerable in questions:
+        parsed = engine.parse(question)
+        names = unknown_names(parsed, engine.countries, engine.snapshot.lexical)
+        if names:
+            evidence, _ = engine.gather(question, parsed=parsed)
+            rows.append((question, names, best_sentence_cosine(evidence), answerable))
+    return rows
+
+
+def name_threshold(rows: list[tuple[str, list[str], float, bool]]) -> tuple[float, float]:
+    """(threshold, balanced accuracy): answer at or above it, decline by name below it."""
+    values = sorted({cosine for _, _, cosine, _ in rows})
+    candidates = [0.0, *((a + b) / 2 for a, b in itertools.pairwise(values)), 1.0]
+    best = (1.0, -1.0)
+    for threshold in candidates:
+        kept = [cosine >= threshold for _, _, cosine, answerable in rows if answerable]
+        declined = [cosine < threshold for _, _, cosine, answerable in rows if not answerable]
+        accuracy = (
+            (sum(kept) / len(kept) if kept else 1.0)
+            + (sum(declined) / len(declined) if declined else 1.0)
+        ) / 2
+        if accuracy > best[1]:
+            best = (round(threshold, 4), round(accuracy, 4))
+    return best
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the feature table and the chosen calibration."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index-dir", type=Path, help="index to calibrate on (default: settings)")
-    parser.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
+    parser.add_argument("--dataset", type=Path, action="append")
+    parser.add_argument("--names", action="store_true", help="calibrate the decline by name")
     args = parser.parse_args(argv)
     settings = Settings().with_overrides(index_dir=args.index_dir)
     engine = open_engine(settings, build_if_missing=True)
-    questions = load_questions(args.dataset)
+    if args.names:
+        paths = args.dataset or [NEAR_MISS_DATASET, DEFAULT_DATASET]
+        named = name_features(engine, [q for path in paths for q in load_questions(path)])
+        for question, names, cosine, answerable in named:
+            label = "ANS" if answerable else "OFF"
+            print(f"{label}  cos={cosine:.3f}  {', '.join(names)}  {question}")
+        threshold, accuracy = name_threshold(named)
+        print(json.dumps({"threshold": threshold, "balanced_accuracy": accuracy}))
+        return 0
+    questions = [q for path in (args.dataset or [DEFAULT_DATASET]) for q in load_questions(path)]
     rows = features(engine, questions)
     for (question, _), (dense, coverage, answerable) in zip(questions, rows, strict=True):
         print(f"{'ANS' if answerable else 'OFF'}  cos={dense:.3f}  cov={coverage:.3f}  {question}")

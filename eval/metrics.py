@@ -6,12 +6,15 @@
 - Citations: validity (the quote is the document's text at the span), precision (share of an
   answer's citations that overlap gold evidence) and recall (share of the gold evidence spans
   that some citation overlaps).
-- Answers: key-fact recall, the share of a question's key facts found in the answer text.
+- Answers: key-fact recall, the share of a question's key facts found in the answer text;
+  answer-first, whether the answer's first statement (its text up to the first citation marker)
+  already holds a key fact; citation hit@1, whether the first citation overlaps gold evidence.
 - Abstention: "not covered" is the positive class; precision and recall against the gold label.
 """
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -125,6 +128,29 @@ def key_fact_recall(answer: str, key_facts: Sequence[str]) -> float:
     if not key_facts:
         return 1.0
     return sum(contains(answer, fact) for fact in key_facts) / len(key_facts)
+
+
+#: A citation marker ``[n]``: the end of an answer's statement.
+_MARKER = re.compile(r"\[\d+\]")
+
+
+def first_statement(answer: str) -> str:
+    """The answer's text up to and including its first citation marker (all of it without one)."""
+    match = _MARKER.search(answer)
+    return answer[: match.end()] if match else answer
+
+
+def answer_first(answer: str, key_facts: Sequence[str]) -> bool | None:
+    """True when the first statement holds a key fact (None: the question has no key facts)."""
+    if not key_facts:
+        return None
+    opening = first_statement(answer)
+    return any(contains(opening, fact) for fact in key_facts)
+
+
+def citation_hit_at_1(citations: Sequence[CitedSpan], evidence: Sequence[Span]) -> bool:
+    """True when the first citation overlaps gold evidence."""
+    return bool(citations) and any(citations[0].span.overlaps(gold) for gold in evidence)
 
 
 def citation_valid(citation: CitedSpan, text: str | None) -> bool:

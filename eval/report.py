@@ -35,6 +35,9 @@ METRIC_NOTES = """\
   questions).
 - **Abstention precision**: share of "not covered" answers given to unanswerable questions.
   **Abstention recall**: share of unanswerable questions answered "not covered".
+- **Answer-first**: share of answerable questions whose answer's first statement (up to its first
+  citation marker) holds a key fact. **Citation hit@1**: share of answerable questions whose first
+  citation overlaps gold evidence. A declined answerable question scores 0 on both.
 - **Latency**: per question, median and 95th percentile, in milliseconds.
 """
 
@@ -115,9 +118,11 @@ def markdown_report(report: dict[str, Any], per_question: Sequence[dict[str, Any
             [
                 "system",
                 "key-fact recall",
+                "answer-first",
                 "answered",
                 "median length",
                 "citation validity",
+                "citation hit@1",
                 "citation precision",
                 "citation recall",
                 "abstention precision",
@@ -127,9 +132,11 @@ def markdown_report(report: dict[str, Any], per_question: Sequence[dict[str, Any
                 [
                     name,
                     entry["answer"]["key_fact_recall"],
+                    entry["answer"].get("answer_first"),
                     f"{entry['answer']['answered']}/{entry['answer']['questions']}",
                     _chars(entry["answer"]["median_chars"]),
                     entry["citations"]["validity"],
+                    entry["citations"].get("hit_at_1"),
                     entry["citations"]["precision"],
                     entry["citations"]["recall"],
                     entry["abstention"]["precision"],
@@ -147,6 +154,7 @@ def markdown_report(report: dict[str, Any], per_question: Sequence[dict[str, Any
         ],
     )
     focus = "full" if "full" in systems else next(iter(systems))
+    lines += _dataset_lines(report.get("by_dataset") or {}, focus)
     styles = report["by_style"][focus]
     lines += ["", f"## By question style ({focus})", ""]
     lines += _table(
@@ -189,6 +197,32 @@ def markdown_report(report: dict[str, Any], per_question: Sequence[dict[str, Any
     lines += [f"- **{name}**: {entry['description']}" for name, entry in systems.items()]
     lines += ["", "## Metrics", "", METRIC_NOTES]
     return "\n".join(lines)
+
+
+def _dataset_lines(by_dataset: dict[str, Any], focus: str) -> list[str]:
+    """One row per dataset for the ``focus`` system (nothing when there is one dataset)."""
+    if not by_dataset:
+        return []
+    rows = []
+    for name, systems in by_dataset.items():
+        entry = systems[focus]
+        answer, citations = entry.get("answer") or {}, entry.get("citations") or {}
+        abstention = entry.get("abstention") or {}
+        rows.append(
+            [
+                name,
+                entry["retrieval"]["recall@5"],
+                entry["retrieval"]["mrr@10"],
+                citations.get("hit_at_1"),
+                answer.get("answer_first"),
+                answer.get("key_fact_recall"),
+                abstention.get("precision"),
+                abstention.get("recall"),
+            ]
+        )
+    header = ["dataset", "Recall@5", "MRR@10", "citation hit@1", "answer-first", "key-fact recall"]
+    header += ["abstention precision", "abstention recall"]
+    return ["", f"## By dataset ({focus})", "", *_table(header, rows)]
 
 
 def _chars(value: float | None) -> str:

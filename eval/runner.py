@@ -31,6 +31,8 @@ from policyqa.eval.dataset import (
 )
 from policyqa.eval.metrics import (
     abstention_counts,
+    answer_first,
+    citation_hit_at_1,
     citation_precision,
     citation_recall,
     citation_valid,
@@ -243,6 +245,7 @@ def build_report(
         report_systems[system.name] = entry
         latency[system.name] = latency_summary([r.output.timings_ms for r in results])
         by_style[system.name] = _by_style(results, per_question)
+    by_dataset = _by_dataset(datasets, systems, outcomes, text_of) if len(datasets) > 1 else {}
     return {
         "schema": REPORT_SCHEMA,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -263,7 +266,28 @@ def build_report(
         "systems": report_systems,
         "latency_ms": latency,
         "by_style": by_style,
+        "by_dataset": by_dataset,
     }
+
+
+def _by_dataset(
+    datasets: Sequence[Dataset],
+    systems: Sequence[EvaluatedSystem],
+    outcomes: dict[str, list[Outcome]],
+    text_of: TextSource,
+) -> dict[str, dict[str, Any]]:
+    """Every system's metrics on each dataset alone (a held-out set next to the gold set)."""
+    table: dict[str, dict[str, Any]] = {}
+    for dataset in datasets:
+        ids = {question.id for question in dataset.questions}
+        table[dataset.name] = {}
+        for system in systems:
+            results = [r for r in outcomes[system.name] if r.question.id in ids]
+            entry: dict[str, Any] = {"retrieval": _retrieval(results)[0]}
+            if system.answers:
+                entry.update(_answer_metrics(results, text_of))
+            table[dataset.name][system.name] = entry
+    return table
 
 
 def _retrieval(results: list[Outcome]) -> tuple[dict[str, Any], dict[str, dict[str, float]]]:
@@ -299,6 +323,7 @@ def _answer_metrics(results: list[Outcome], text_of: TextSource) -> dict[str, An
     return {
         "answer": {
             "key_fact_recall": _round(mean(facts)),
+            "answer_first": _round(mean(_answer_first(r) for r in answerable)),
             "key_fact_recall_answered": _round(mean(_key_fact_recall(r) for r in answered)),
             "answered": len(answered),
             "questions": len(answerable),
@@ -312,6 +337,7 @@ def _answer_metrics(results: list[Outcome], text_of: TextSource) -> dict[str, An
             "validity": _round(mean(float(v) for v in valid)),
             "precision": _round(mean(precision)),
             "recall": _round(mean(recall)),
+            "hit_at_1": _round(mean(_citation_hit_at_1(r) for r in answerable)),
         },
         "abstention": {
             "precision": _round(counts.precision),
@@ -321,6 +347,23 @@ def _answer_metrics(results: list[Outcome], text_of: TextSource) -> dict[str, An
             "answered_unanswerable": counts.answered_unanswerable,
         },
     }
+
+
+def _answer_first(outcome: Outcome) -> float | None:
+    """1 when the first statement holds a key fact; a declined answerable question scores 0."""
+    answer = outcome.output.answer
+    if not outcome.question.key_facts:
+        return None
+    if answer is None or not answer.answerable:
+        return 0.0
+    return float(bool(answer_first(answer.text, outcome.question.key_facts)))
+
+
+def _citation_hit_at_1(outcome: Outcome) -> float:
+    answer = outcome.output.answer
+    if answer is None or not answer.answerable:
+        return 0.0
+    return float(citation_hit_at_1(answer.citations, outcome.evidence))
 
 
 def _key_fact_recall(outcome: Outcome) -> float:

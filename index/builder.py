@@ -19,6 +19,11 @@ import numpy as np
 from policyqa.errors import IndexNotFoundError, IngestError, PolicyQAError
 from policyqa.index.embedding import Embedder, Vectors, describe_model
 from policyqa.index.lexical import LexicalIndex
+from policyqa.index.sentence_vectors import (
+    SentenceIndex,
+    build_sentence_index,
+    reusable_vectors,
+)
 from policyqa.index.store import (
     IndexSnapshot,
     check_compatible,
@@ -237,6 +242,10 @@ class IndexBuilder:
         report.embedded = sum(source is None for source in sources)
 
         started = time.perf_counter()
+        sentences = self._sentences(previous, chunks, documents)
+        report.seconds["embed_sentences"] = time.perf_counter() - started
+
+        started = time.perf_counter()
         dense = VectorIndex.build(vectors, self.settings.retrieval.index_type)
         lexical = LexicalIndex.build([chunk.embedding_text for chunk in chunks])
         path = write_version(
@@ -248,6 +257,7 @@ class IndexBuilder:
             self.chunker,
             dense,
             lexical,
+            extra=sentences.save,
         )
         report.seconds["write"] = time.perf_counter() - started
         report.version = path.name
@@ -277,6 +287,17 @@ class IndexBuilder:
             if progress is not None:
                 progress(len(rows))
         return vectors
+
+    def _sentences(
+        self, previous: IndexSnapshot | None, chunks: list[Chunk], documents: list[Document]
+    ) -> SentenceIndex:
+        """Sentence vectors of the new version, reusing the previous version's for equal text."""
+        by_id = {document.doc_id: document for document in documents}
+        reusable: dict[str, Vectors] = {}
+        if previous is not None:
+            earlier = SentenceIndex.load(previous.path, len(previous.chunks), mmap=False)
+            reusable = reusable_vectors(earlier, previous.chunks, previous.documents)
+        return build_sentence_index(chunks, by_id, self.embedder, reusable)
 
 
 def describe_index(snapshot: IndexSnapshot) -> dict[str, Any]:

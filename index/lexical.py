@@ -84,6 +84,17 @@ class LexicalIndex:
         scores = self._model.get_scores(terms, weight_mask=weight_mask)
         return np.asarray(scores, dtype=np.float32)
 
+    def knows(self, term: str) -> bool:
+        """Whether some passage holds the analysed ``term``."""
+        token_id = self._model.vocab_dict.get(term) if self.size else None
+        indptr = self._model.scores["indptr"] if self.size else None
+        return (
+            token_id is not None
+            and indptr is not None
+            and token_id + 1 < len(indptr)
+            and int(indptr[token_id + 1] - indptr[token_id]) > 0
+        )
+
     def idf(self, term: str) -> float:
         """Inverse document frequency of an analysed term; unseen terms get the highest value."""
         df = 0

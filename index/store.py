@@ -12,6 +12,8 @@ Layout of an index directory::
         vectors.npy            float32 passage vectors (n x d), memory-mappable
         dense.faiss            the FAISS index
         bm25/                  the bm25s index files
+        sentence_spans.npy     passage row, start, end of every sentence (index.sentence_vectors)
+        sentence_vectors.npy   float32 sentence vectors, memory-mappable
 
 A version is written in full to a temporary folder, renamed into ``versions/``, and only then
 does ``CURRENT`` move to it: a crash at any point leaves the previous version live.
@@ -26,7 +28,7 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -217,8 +219,13 @@ def write_version(
     chunker: dict[str, Any],
     dense: VectorIndex,
     lexical: LexicalIndex,
+    extra: Callable[[Path], None] | None = None,
 ) -> Path:
-    """Write a complete new version and make it live atomically; returns its folder."""
+    """Write a complete new version and make it live atomically; returns its folder.
+
+    ``extra`` writes further files into the version folder before it is hashed and made live
+    (the sentence vectors, ``index.sentence_vectors``).
+    """
     versions = index_dir / VERSIONS_DIR
     versions.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(versions)
@@ -232,6 +239,8 @@ def write_version(
     np.save(staging / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32))
     dense.save(staging / "dense.faiss")
     lexical.save(staging / "bm25")
+    if extra is not None:
+        extra(staging)
     counts: dict[str, int] = {}
     for chunk in chunks:
         counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1

@@ -36,16 +36,31 @@ from policyqa.index import (
 )
 from policyqa.index.cache import LRUCache
 from policyqa.index.embedding import load_query_embedder
+from policyqa.index.sentence_vectors import SentenceIndex
 from policyqa.index.store import current_version_path
 from policyqa.index.vectors import SearchTuning
+from policyqa.ingest import Chunk
 from policyqa.service.aspects import AspectClassifier
 from policyqa.service.countries import CountryMatcher
+from policyqa.service.evidence import CandidateEvidence, candidate_evidence
 from policyqa.service.extractive.answerer import ExtractiveAnswerer
+from policyqa.service.extractive.passages import rank_passages
 from policyqa.service.factsheet_answers.answerer import FactsheetAnswerer
 from policyqa.service.factsheet_answers.library import ProfileLibrary
 from policyqa.service.factsheet_answers.template import ASPECT_SECTIONS
 from policyqa.service.question import parse_question
-from policyqa.service.types import Answer, Answerer, AskResult, Evidence, PassageRanker, Question
+from policyqa.service.relevance import term_weights
+from policyqa.service.routing import detail_terms, not_mentioned, unknown_names
+from policyqa.service.types import (
+    Answer,
+    Answerer,
+    AskResult,
+    Evidence,
+    PassageRanker,
+    Question,
+    Route,
+    SentenceCosines,
+)
 from policyqa.settings import Settings
 
 #: Asked once by every new engine before it serves, so the first user does not pay for warm-up.
@@ -76,13 +91,22 @@ class QAEngine:
         self.profile_ms = _ms(started)  # what reading the profiles cost at load
         self.factsheets = FactsheetAnswerer(self.profiles, settings.answer)
         self.aspects = AspectClassifier(embedder)
+        # one vector per sentence, stored at ingest (None for versions written without them)
+        self.sentences = SentenceIndex.load(snapshot.path, len(snapshot.chunks))
+        self._rows = {chunk.chunk_id: row for row, chunk in enumerate(snapshot.chunks)}
         self.answers: LRUCache[AnswerKey, AskResult] = LRUCache(settings.service.answer_cache_size)
 
     def search(
         self, query: str, top_k: int | None = None, filters: SearchFilters | None = None
     ) -> SearchResult:
-        """Ranked passages for a search box query (no answer composition)."""
-        return self.retriever.search(query, top_k, filters)
+        """Ranked passages for a search box query (no answer composition), in the order the
+        answerer weighs them: a row or heading the query names first, annexes (definitions)
+        below the country's own statements, as ``ask`` ranks."""
+        result = self.retriever.search(query, top_k, filters)
+        weights = term_weights(parse_question(query, self.countries).terms, self.snapshot.lexical)
+        ranked = rank_passages(result.hits, weights, len(result.hits))
+        result.hits = [passage.hit for passage in ranked]
+        return result
 
     def parse(self, question: str) -> Question:
         """The parsed question; a question naming a country's policy names that country."""
@@ -161,8 +185,12 @@ class QAEngine:
         """
         started = time.perf_counter()
         parsed = self.parse(question)
-        unambiguous = len(parsed.aspects) == 1 or parsed.comparison
-        if unambiguous and self.factsheets.answers_directly(parsed, filters):
+        detail = detail_terms(
+            parsed, self.countries, self.snapshot.lexical, self._policy_names(parsed)
+        )
+        unknown = unknown_names(parsed, self.countries, self.snapshot.lexical)
+        unambiguous = parsed.comparison or (len(parsed.aspects) == 1 and not detail)
+        if unambiguous and not unknown and self.factsheets.answers_directly(parsed, filters):
             narrowed = self._narrowed(parsed, filters)
             search = self.retriever.search(
                 self._search_text(parsed, narrowed), self._passages(top_k), narrowed, mode="lexical"
@@ -170,11 +198,44 @@ class QAEngine:
             answer_started = time.perf_counter()
             direct = self.factsheets.answer(self._evidence(parsed, search, []), filters)
             if direct is not None:
-                return self._result(direct, parsed, search, started, answer_started)
+                route = _profile_route(parsed, "named by the question's wording")
+                return self._result(direct, parsed, search, started, answer_started, route)
         evidence, search = self.gather(question, top_k, filters, parsed)
+        evidence = replace(evidence, detail_terms=detail)
         answer_started = time.perf_counter()
-        answer = self.factsheets.answer(evidence, filters) or self.answerer.answer(evidence)
-        return self._result(answer, evidence.question, search, started, answer_started)
+        if unknown and best_sentence_cosine(evidence) < STRONG_MEANING:
+            declined = Answer(not_mentioned(unknown), answerable=False)
+            route = Route("declined", "the documents do not contain: " + ", ".join(unknown))
+            return self._result(declined, evidence.question, search, started, answer_started, route)
+        answer = None if detail else self.factsheets.answer(evidence, filters)
+        route = _profile_route(evidence.question, "settled by the question's meaning")
+        if answer is None:
+            answer = self.answerer.answer(evidence)
+            route = _sentence_route(answer, detail)
+        if detail and not answer.answerable:
+            # no sentence is relevant enough: the field the question means, if one does
+            field = self.factsheets.answer(evidence, filters)
+            if field is not None:
+                answer = field
+                route = _profile_route(evidence.question, "no sentence answers the detail")
+        return self._result(answer, evidence.question, search, started, answer_started, route)
+
+    def candidate_evidence(
+        self, question: str, top_k: int | None = None, filters: SearchFilters | None = None
+    ) -> CandidateEvidence:
+        """What the answer to ``question`` rests on: the route, and each statement with its
+        citation (``service.evidence``), for answerers that build on the extractive answer."""
+        return candidate_evidence(self.ask(question, top_k, filters))
+
+    def _policy_names(self, parsed: Question) -> list[str]:
+        """The policy names of the countries the question names (they do not single out a
+        detail: "the objectives of the Industrial Acceleration Plan" asks for the field)."""
+        names = []
+        for country in parsed.covered_countries or self.profiles.countries():
+            profile = self.profiles.for_country(country)
+            if profile is not None and profile.policy_name is not None:
+                names.append(profile.policy_name.text)
+        return names
 
     def warm(self) -> None:
         """Do once what the first questions would otherwise pay for: embed the aspect examples
@@ -199,16 +260,36 @@ class QAEngine:
             lexical=self.snapshot.lexical,
             index_countries=self.retriever.countries,
             preferred=preferred,
+            sentence_cosines=self._cosines(search),
         )
+
+    def _cosines(self, search: SearchResult) -> SentenceCosines | None:
+        """The sentences' cosine with the question, from the vector retrieval computed."""
+        sentences, vector = self.sentences, search.query_vector
+        if sentences is None or vector is None:
+            return None
+
+        def cosines(chunk: Chunk) -> dict[tuple[int, int], float]:
+            row = self._rows.get(chunk.chunk_id)
+            return {} if row is None else sentences.similarities(row, vector)
+
+        return cosines
 
     @staticmethod
     def _result(
-        answer: Answer, parsed: Question, search: SearchResult, started: float, answering: float
+        answer: Answer,
+        parsed: Question,
+        search: SearchResult,
+        started: float,
+        answering: float,
+        route: Route | None = None,
     ) -> AskResult:
         timings = dict(search.timings_ms)
         timings["answer"] = _ms(answering)
         timings["total"] = _ms(started)
-        return AskResult(answer=answer, question=parsed, search=search, timings_ms=timings)
+        return AskResult(
+            answer=answer, question=parsed, search=search, timings_ms=timings, route=route
+        )
 
     def ask_cached(
         self, question: str, top_k: int | None = None, filters: SearchFilters | None = None
@@ -226,7 +307,7 @@ class QAEngine:
             return result, False
         elapsed = _ms(started)
         timings = {"cache": elapsed, "total": elapsed}
-        return AskResult(cached.answer, cached.question, cached.search, timings), True
+        return AskResult(cached.answer, cached.question, cached.search, timings, cached.route), True
 
 
 def open_engine(
@@ -261,6 +342,37 @@ def open_engine(
         tuning=tuning,
     )
     return QAEngine(snapshot, embedder, settings)
+
+
+#: A sentence this close in meaning answers a question even when one of its names is in no
+#: document (a spelling variant, a translated name).
+STRONG_MEANING = 0.7
+
+
+def best_sentence_cosine(evidence: Evidence) -> float:
+    """The best cosine of a sentence of the top passages with the question (0 unembedded)."""
+    if evidence.sentence_cosines is None:
+        return 0.0
+    scores = [
+        score
+        for hit in evidence.hits[:5]
+        for score in evidence.sentence_cosines(hit.chunk).values()
+    ]
+    return max(scores, default=0.0)
+
+
+def _profile_route(parsed: Question, how: str) -> Route:
+    if parsed.comparison:
+        return Route("comparison", f"compares countries ({how})")
+    return Route("profile", f"asks for the {parsed.aspect} field as a whole ({how})")
+
+
+def _sentence_route(answer: Answer, detail: tuple[str, ...]) -> Route:
+    if not answer.answerable:
+        return Route("declined", "nothing retrieved is relevant enough")
+    if detail:
+        return Route("sentences", "asks for a detail: " + ", ".join(detail))
+    return Route("sentences", "no template field answers it")
 
 
 def _ms(started: float) -> float:

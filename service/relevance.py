@@ -49,3 +49,27 @@ def term_coverage(weights: Mapping[str, float], terms: Collection[str]) -> float
     if total <= 0:
         return 0.0
     return sum(weight for term, weight in weights.items() if term in terms) / total
+
+
+def variant_coverage(weights: Mapping[str, float], terms: Collection[str]) -> float:
+    """``term_coverage`` where a question term also meets its morphological variants.
+
+    The stemmer leaves some derivations apart ("recover" -> recov, "recovery" -> recoveri): two
+    stems meet when the shorter, of at least four letters, starts the longer, which adds at
+    most three letters.
+    """
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    found = 0.0
+    starts = {other[:4] for other in terms if len(other) >= 4}
+    for term, weight in weights.items():
+        if term in terms or (term[:4] in starts and any(variants(term, other) for other in terms)):
+            found += weight
+    return found / total
+
+
+def variants(first: str, second: str) -> bool:
+    """Whether two stems are morphological variants of one word (see ``variant_coverage``)."""
+    short, long = sorted((first, second), key=len)
+    return len(short) >= 4 and len(long) - len(short) <= 3 and long.startswith(short)

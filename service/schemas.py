@@ -66,6 +66,13 @@ class CitationOut(BaseModel):
         )
 
 
+class RouteOut(BaseModel):
+    """The router's choice for a question, and why."""
+
+    kind: str = Field(..., description="profile, comparison, sentences or declined.")
+    reason: str = Field(..., description="Why this kind of answer was chosen.")
+
+
 class AskResponse(BaseModel):
     """A cited answer, or ``answerable: false`` with no citations when the documents do not say."""
 
@@ -74,6 +81,9 @@ class AskResponse(BaseModel):
     citations: list[CitationOut]
     timings_ms: dict[str, float] = Field(
         ..., description="Milliseconds per stage: embed, dense, lexical, fuse, answer, total."
+    )
+    route: RouteOut | None = Field(
+        None, description="Which kind of answer this is (profile, comparison, sentences, declined)."
     )
 
 

@@ -9,12 +9,17 @@ implements. The retrieval nouns (``Hit``, ``SearchResult``, ``SearchFilters``) a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from policyqa.index import Hit, SearchResult
 from policyqa.index.lexical import LexicalIndex
+from policyqa.ingest import Chunk
+
+#: Cosine with the question of each sentence of a passage, keyed by the sentence's span
+#: (``index.sentence_vectors``); empty when the index has no sentence vectors.
+SentenceCosines = Callable[[Chunk], Mapping[tuple[int, int], float]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +52,8 @@ class Evidence:
     lexical: LexicalIndex  # for term weights (IDF)
     index_countries: Sequence[str] = ()  # every country the indexed documents cover
     preferred: Sequence[Hit] = ()  # best passages of the question's aspect (its field, section)
+    sentence_cosines: SentenceCosines | None = None  # None: the question was not embedded
+    detail_terms: tuple[str, ...] = ()  # what it asks beyond its field (``service.routing``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +82,16 @@ class Answer:
 
 
 @dataclass(frozen=True, slots=True)
+class Route:
+    """Which kind of answer the engine gave, and why (returned with the answer so it can be
+    checked): ``profile`` (a factsheet field as a whole), ``comparison`` (across countries),
+    ``sentences`` (the passages' best sentences), ``declined``."""
+
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class AskResult:
     """An answer, the passages it was drawn from, and per-stage timings in milliseconds."""
 
@@ -82,6 +99,7 @@ class AskResult:
     question: Question
     search: SearchResult
     timings_ms: dict[str, float] = field(default_factory=dict)
+    route: Route | None = None
 
 
 class Answerer(Protocol):

@@ -40,7 +40,9 @@ class ExtractiveAnswerer:
             return Answer(NOT_COVERED, answerable=False)
         weights = term_weights(question.terms, evidence.lexical)
         passages = self._ranked(evidence)
-        statements = row_statements(passages[0], weights) if passages else []
+        # a row's listing answers a question about the field, not one about a detail near it
+        listing = passages and not evidence.detail_terms
+        statements = row_statements(passages[0], weights) if listing else []
         used = {(statement.start, statement.end) for statement in statements}
         if statements:
             # The row answers the question. Add sentences only from passages whose own heading
@@ -52,10 +54,23 @@ class ExtractiveAnswerer:
             seen = (
                 sentence_keys(passages[0].hit.document.text, row.start, row.end) if row else set()
             )
-            extra = sentence_statements(related, weights, used, room, min_overlap=0.5, seen=seen)
+            extra = sentence_statements(
+                related,
+                weights,
+                used,
+                room,
+                min_overlap=0.5,
+                seen=seen,
+                cosines=evidence.sentence_cosines,
+            )
         else:
             extra = sentence_statements(
-                passages, weights, used, self.settings.max_statements, min_overlap=0.0
+                passages,
+                weights,
+                used,
+                self.settings.max_statements,
+                min_overlap=0.0,
+                cosines=evidence.sentence_cosines,
             )
         statements = without_repeats([*statements, *extra])
         if not statements:

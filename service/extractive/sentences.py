@@ -1,8 +1,11 @@
 """Statements from the sentences of the retrieved passages that best match the question.
 
-A sentence scores by the share of question terms it (with its heading) contains, plus its
-passage's rank score; only sentences close to the best one are kept, so an answer does not pad
-itself with loosely related text, and none that repeats what another statement says.
+A sentence scores by meaning and by words together: its cosine with the question (sentence
+vectors stored at ingest, ``index.sentence_vectors``; the question's vector is the one retrieval
+computed), the IDF-weighted share of question terms it (with its heading) contains, morphological
+variants included, plus its passage's rank score. Only sentences close to the best one are kept,
+so an answer does not pad itself with loosely related text, and none that repeats what another
+statement says. The best sentence comes first: the answer opens with what answers the question.
 """
 
 from __future__ import annotations
@@ -15,10 +18,13 @@ from policyqa.index.lexical import analyse
 from policyqa.ingest import BlockKind
 from policyqa.ingest.sentences import sentence_spans
 from policyqa.service.extractive.passages import RankedPassage, in_supplementary_section
-from policyqa.service.relevance import term_coverage
+from policyqa.service.relevance import variant_coverage
 from policyqa.service.statements import Statement, clean
+from policyqa.service.types import SentenceCosines
 
 _SENTENCE_END = (".", "!", "?", ")", "”", '"')
+#: Weight of a sentence's cosine with the question next to its term coverage (both 0 to 1).
+MEANING_WEIGHT = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +43,14 @@ def sentence_statements(
     room: int,
     min_overlap: float,
     seen: set[str] | None = None,
+    cosines: SentenceCosines | None = None,
 ) -> list[Statement]:
-    """Up to ``room`` sentences of the passages that best match the question, in reading order.
+    """Up to ``room`` sentences of the passages that best match the question, best first, the
+    others in reading order.
 
     Spans in ``used`` are already quoted; sentences whose words are in ``seen`` already said;
-    a sentence must share at least ``min_overlap`` of the question's terms.
+    a sentence must share at least ``min_overlap`` of the question's terms. ``cosines`` gives
+    the sentences' similarity with the question, when it was embedded.
     """
     if room <= 0 or not passages:
         return []
@@ -54,6 +63,7 @@ def sentence_statements(
         if in_supplementary_section(chunk.section):
             continue
         heading_terms = set(analyse(chunk.section[-1])) if chunk.section else set()
+        meaning = cosines(chunk) if cosines is not None else {}
         if chunk.kind is BlockKind.REFERENCE:
             spans = [(chunk.start, chunk.end)]  # a reference entry is quoted whole
         else:
@@ -64,18 +74,19 @@ def sentence_statements(
                 continue
             if seen and dedupe_key(sentence) in seen:
                 continue  # says what the row already said (a narrative repeating the table)
-            overlap = term_coverage(weights, set(analyse(sentence)) | heading_terms)
+            overlap = variant_coverage(weights, set(analyse(sentence)) | heading_terms)
             if overlap < min_overlap:
                 continue
             score = overlap + 0.5 * passage.score / max(best_passage, 1e-9)
+            score += MEANING_WEIGHT * max(meaning.get((start, end), 0.0), 0.0)
             statement = Statement(clean(sentence), hit.document, start, end, passage=hit)
             candidates.append(_Candidate(statement, rank, score))
     candidates.sort(key=lambda candidate: -candidate.score)
     floor = candidates[0].score * 0.75 if candidates else 0.0
     chosen = [candidate for candidate in candidates if candidate.score >= floor][:room]
-    # read in passage order, then document order
-    chosen.sort(key=lambda candidate: (candidate.rank, candidate.statement.start))
-    return [candidate.statement for candidate in chosen]
+    # the best first (it answers the question), the rest in passage order, then document order
+    rest = sorted(chosen[1:], key=lambda candidate: (candidate.rank, candidate.statement.start))
+    return [candidate.statement for candidate in chosen[:1] + rest]
 
 
 def _is_statement(sentence: str, kind: BlockKind) -> bool:

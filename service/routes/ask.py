@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from policyqa.errors import DocumentNotFoundError
 from policyqa.index import SearchFilters
 from policyqa.service.engine_state import EngineDep
-from policyqa.service.schemas import AskRequest, AskResponse, CitationOut
+from policyqa.service.schemas import AskRequest, AskResponse, CitationOut, RouteOut
 
 router = APIRouter(tags=["answers"])
 
@@ -24,4 +24,7 @@ def ask(body: AskRequest, engine: EngineDep) -> AskResponse:
         answerable=result.answer.answerable,
         citations=[CitationOut.from_citation(c) for c in result.answer.citations],
         timings_ms=result.timings_ms,
+        route=RouteOut(kind=result.route.kind, reason=result.route.reason)
+        if result.route
+        else None,
     )

@@ -97,3 +97,24 @@ def test_latency_summary_reports_median_and_p95_per_stage() -> None:
     summary = latency_summary(timings)
     assert summary["embed"] == {"median": 50.5, "p95": pytest.approx(95.05)}
     assert summary["total"]["median"] == 101.0
+
+
+def test_first_statement_and_answer_first() -> None:
+    from policyqa.eval.metrics import answer_first, first_statement
+
+    answer = "Industrial land (1.000 hectares) is available. [1] The plan builds on 2014. [2]"
+    assert first_statement(answer) == "Industrial land (1.000 hectares) is available. [1]"
+    assert first_statement("no marker at all") == "no marker at all"
+    assert answer_first(answer, ["1.000 hectares"]) is True
+    assert answer_first(answer, ["2014"]) is False
+    assert answer_first(answer, []) is None
+
+
+def test_citation_hit_at_1() -> None:
+    from policyqa.eval.metrics import CitedSpan, citation_hit_at_1
+
+    gold = [Span("d", 10, 20)]
+    on, off = CitedSpan("d", 12, 18, "x"), CitedSpan("d", 30, 40, "y")
+    assert citation_hit_at_1([on, off], gold)
+    assert not citation_hit_at_1([off, on], gold)
+    assert not citation_hit_at_1([], gold)

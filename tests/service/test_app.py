@@ -68,7 +68,8 @@ def test_ask_contract(client: TestClient) -> None:
     response = client.post("/v1/ask", json={"question": "What is the budget?", "top_k": 3})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"answer", "answerable", "citations", "timings_ms"}
+    assert set(body) == {"answer", "answerable", "citations", "timings_ms", "route"}
+    assert body["route"]["kind"] in {"profile", "comparison", "sentences", "declined"}
     citation = body["citations"][0]
     assert set(citation) == {
         "id",
