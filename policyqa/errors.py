@@ -12,6 +12,10 @@ class PolicyQAError(Exception):
     """Base class of every error policyqa raises on purpose."""
 
 
+class SettingsError(PolicyQAError):
+    """A POLICYQA_* environment variable is unknown or has an invalid value."""
+
+
 # --- ingest -------------------------------------------------------------------------------------
 
 
