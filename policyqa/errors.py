@@ -67,6 +67,10 @@ class IndexCorruptError(IndexStoreError):
     """The index directory exists but its files are missing or inconsistent."""
 
 
+class EmptyIndexError(IndexStoreError):
+    """A write would leave the index without documents; the live version is kept."""
+
+
 class DocumentNotFoundError(IndexStoreError):
     """No document with the given doc_id is in the index."""
 

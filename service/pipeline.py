@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from policyqa.hygiene import clean_client_text
 from policyqa.index import (
     Embedder,
     Hit,
@@ -82,7 +83,7 @@ class QAEngine:
         self, query: str, top_k: int | None = None, filters: SearchFilters | None = None
     ) -> SearchResult:
         """Ranked passages for a search box query (no answer composition)."""
-        return self.retriever.search(query, top_k, filters)
+        return self.retriever.search(clean_client_text(query), top_k, filters)
 
     def parse(self, question: str) -> Question:
         """The parsed question; a question naming a country's policy names that country."""
@@ -160,6 +161,7 @@ class QAEngine:
         meaning, then a profile answer or the extractive answerer.
         """
         started = time.perf_counter()
+        question = clean_client_text(question)
         parsed = self.parse(question)
         unambiguous = len(parsed.aspects) == 1 or parsed.comparison
         if unambiguous and self.factsheets.answers_directly(parsed, filters):
