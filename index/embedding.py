@@ -304,7 +304,6 @@ class BatchingQueryEmbedder(_QueryEmbedderWrapper):
     def __init__(self, inner: Embedder, max_batch: int = 16) -> None:
         import queue
         import threading
-        from concurrent.futures import Future
 
         super().__init__(inner)
         self.max_batch = max_batch
@@ -315,8 +314,6 @@ class BatchingQueryEmbedder(_QueryEmbedderWrapper):
 
     def embed_query(self, text: str) -> Vectors:
         """The question's vector, computed with whatever other questions are waiting."""
-        from concurrent.futures import Future
-
         future: Future[Vectors] = Future()
         self._queue.put((text, future))
         self._start()

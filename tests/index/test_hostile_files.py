@@ -27,7 +27,7 @@ def test_a_rebuild_from_a_mistyped_path_keeps_the_live_version(
 ) -> None:
     builder = IndexBuilder(settings, fake_embedder)
     good = builder.ingest_paths([_note(tmp_path / "corpus" / "note.md")])
-    with pytest.raises(EmptyIndexError, match="no documents.*no such file"):
+    with pytest.raises(EmptyIndexError, match=r"no documents.*no such file"):
         builder.ingest_paths([tmp_path / "corpsu"], rebuild=True)
     assert (settings.index_dir / CURRENT_FILE).read_text().strip() == good.version
 
@@ -48,8 +48,9 @@ def test_an_undecodable_file_name_is_reported_and_the_batch_goes_on(
     folder = tmp_path / "corpus"
     _note(folder / "good.md")
     bad = os.fsencode(folder) + b"/bad-\xff-name.md"
-    with open(bad, "wb") as handle:
-        handle.write(NOTE.encode())
+    descriptor = os.open(bad, os.O_WRONLY | os.O_CREAT, 0o644)
+    os.write(descriptor, NOTE.encode())
+    os.close(descriptor)
     report = IndexBuilder(settings, fake_embedder).ingest_paths([folder])
     assert report.added == ["good.md"]
     [failure] = report.failed
