@@ -164,7 +164,11 @@ class IndexBuilder:
     def _load_previous(self) -> IndexSnapshot | None:
         if current_version_path(self.settings.index_dir) is None:
             return None
-        return load_snapshot(self.settings.index_dir, self.model, self.chunker, mmap=False)
+        # no fallback: a write must build on the live version, verified, or not at all (a damaged
+        # version's vectors are never carried into the next one)
+        return load_snapshot(
+            self.settings.index_dir, self.model, self.chunker, mmap=False, fallback=False
+        )
 
     def _read_one(
         self,

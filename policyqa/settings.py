@@ -251,6 +251,10 @@ class ServiceSettings(_Section):
         """The configured API keys (empty: writes are off)."""
         return [key.strip() for key in self.api_keys.split(",") if key.strip()]
 
+    def cors_origin_list(self) -> list[str]:
+        """The origins CORS allows (empty: CORS off)."""
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
     def allowed_host_list(self) -> list[str]:
         """The host names the service answers to."""
         return [host.strip().lower() for host in self.allowed_hosts.split(",") if host.strip()]
