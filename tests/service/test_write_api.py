@@ -165,7 +165,8 @@ def test_a_lone_surrogate_is_refused_or_cleaned_never_a_500(client: TestClient) 
         ("/v1/ask", f'{{"question": {bad}}}'),
         (
             "/v1/chat/completions",
-            f'{{"model": "policyqa-extractive", "messages": [{{"role": "user", "content": {bad}}}]}}',
+            '{"model": "policyqa-extractive", "messages": '
+            f'[{{"role": "user", "content": {bad}}}]}}',
         ),
     ]:
         response = client.post(url, content=body, headers={"content-type": "application/json"})
