@@ -360,4 +360,5 @@ def describe_index(snapshot: IndexSnapshot) -> dict[str, Any]:
         "passages": len(snapshot.chunks),
         "model": snapshot.manifest.get("model", {}).get("name"),
         "index_type": snapshot.dense.index_type,
+        "verify_ms": snapshot.verify_ms,
     }

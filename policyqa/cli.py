@@ -360,6 +360,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         port=port,
         workers=workers,
         log_level="info",
+        timeout_keep_alive=settings.service.timeout_keep_alive,  # idle and slow connections
+        server_header=False,
     )
     return 0
 
