@@ -176,3 +176,18 @@ def test_a_lone_surrogate_is_refused_or_cleaned_never_a_500(client: TestClient) 
     assert controls.status_code == 200
     search = client.get("/v1/search", params={"q": "budget \x01"})
     assert search.status_code == 200
+
+
+def test_every_carried_chat_turn_is_within_the_question_limit(client: TestClient) -> None:
+    long_turn = {"role": "user", "content": "x" * 2001}
+    body = {
+        "model": "policyqa-extractive",
+        "messages": [long_turn, {"role": "user", "content": "And its budget?"}],
+    }
+    response = client.post("/v1/chat/completions", json=body)
+    assert response.status_code == 422 and "user message 1 is 2001 characters" in response.text
+    huge = {
+        "model": "policyqa-extractive",
+        "messages": [{"role": "user", "content": "y" * 2_000_000}],
+    }
+    assert client.post("/v1/chat/completions", json=huge).status_code == 413
