@@ -22,8 +22,10 @@ from policyqa.errors import (
     IndexNotFoundError,
     IngestError,
     PolicyQAError,
+    UnreadableDocumentError,
 )
 from policyqa.index.embedding import Embedder, Vectors, describe_model
+from policyqa.index.isolation import load_isolated
 from policyqa.index.lexical import LexicalIndex
 from policyqa.index.store import (
     IndexSnapshot,
@@ -44,7 +46,6 @@ from policyqa.ingest import (
     chunk_document,
     discover,
     file_sha256,
-    load_document,
     make_doc_id,
 )
 from policyqa.settings import Settings
@@ -198,7 +199,12 @@ class IndexBuilder:
                     )
                 )
                 return
-            document = load_document(path, country=country, kind=kind, sha256=digest)
+            limits = self.settings.ingest
+            if digest is not None and path.stat().st_size > limits.max_file_mb * (1 << 20):
+                raise UnreadableDocumentError(
+                    str(path), f"larger than {limits.max_file_mb} MB (POLICYQA_INGEST__MAX_FILE_MB)"
+                )
+            document = load_isolated(path, limits, country=country, kind=kind, sha256=digest)
             chunks = chunk_document(
                 document, self.settings.chunking, self.counter, self.embedder.fits
             )
