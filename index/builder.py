@@ -16,8 +16,16 @@ from typing import Any
 
 import numpy as np
 
-from policyqa.errors import IndexNotFoundError, IngestError, PolicyQAError
+from policyqa.errors import (
+    DocumentNotFoundError,
+    EmptyIndexError,
+    IndexNotFoundError,
+    IngestError,
+    PolicyQAError,
+    UnreadableDocumentError,
+)
 from policyqa.index.embedding import Embedder, Vectors, describe_model
+from policyqa.index.isolation import load_isolated
 from policyqa.index.lexical import LexicalIndex
 from policyqa.index.sentence_vectors import (
     SentenceIndex,
@@ -43,7 +51,6 @@ from policyqa.ingest import (
     chunk_document,
     discover,
     file_sha256,
-    load_document,
     make_doc_id,
 )
 from policyqa.settings import Settings
@@ -66,6 +73,7 @@ class IndexedFile:
 
     sha256: str  # content hash of the file when it was indexed
     country: str | None  # the document's country (an explicit --country may differ)
+    source_path: str  # the file it was read from: another file with its doc_id is a collision
 
 
 @dataclass(slots=True)
@@ -111,13 +119,12 @@ class IndexBuilder:
             manifest = None if rebuild else self._current_manifest()
             known: dict[str, IndexedFile] = {}
             for row in [] if manifest is None else manifest.get("documents", []):
-                known[row["doc_id"]] = IndexedFile(row["sha256"], row.get("country"))
+                known[row["doc_id"]] = IndexedFile(
+                    row["sha256"], row.get("country"), row.get("source_path", "")
+                )
             started = time.perf_counter()
             fresh: dict[str, tuple[Document, list[Chunk]]] = {}
-            for found in discover(paths):
-                if isinstance(found, PolicyQAError):
-                    report.failed.append(IngestFailure(found.path, found.reason))
-                    continue
+            for found in _discover_safely(paths, report):
                 self._read_one(found, known, fresh, report, country=country, kind=kind)
             report.seconds["parse"] = time.perf_counter() - started
             if not fresh and not rebuild:
@@ -139,8 +146,6 @@ class IndexBuilder:
                 raise IndexNotFoundError(f"no index in {self.settings.index_dir}")
             missing = [doc_id for doc_id in doc_ids if doc_id not in previous.documents]
             if missing:
-                from policyqa.errors import DocumentNotFoundError
-
                 raise DocumentNotFoundError(missing[0])
             kept = {
                 doc_id: document
@@ -165,7 +170,11 @@ class IndexBuilder:
     def _load_previous(self) -> IndexSnapshot | None:
         if current_version_path(self.settings.index_dir) is None:
             return None
-        return load_snapshot(self.settings.index_dir, self.model, self.chunker, mmap=False)
+        # no fallback: a write must build on the live version, verified, or not at all (a damaged
+        # version's vectors are never carried into the next one)
+        return load_snapshot(
+            self.settings.index_dir, self.model, self.chunker, mmap=False, fallback=False
+        )
 
     def _read_one(
         self,
@@ -185,7 +194,22 @@ class IndexBuilder:
             if old is not None and old.sha256 == digest and same_overrides:
                 report.unchanged.append(doc_id)
                 return
-            document = load_document(path, country=country, kind=kind, sha256=digest)
+            if old is not None and not _same_file(old.source_path, path):
+                report.failed.append(
+                    IngestFailure(
+                        _printable(path),
+                        f"doc_id {doc_id!r} already belongs to {Path(old.source_path).name!r} "
+                        f"({_printable(Path(old.source_path))}); rename this file or remove "
+                        f"{doc_id!r} first",
+                    )
+                )
+                return
+            limits = self.settings.ingest
+            if digest is not None and path.stat().st_size > limits.max_file_mb * (1 << 20):
+                raise UnreadableDocumentError(
+                    str(path), f"larger than {limits.max_file_mb} MB (POLICYQA_INGEST__MAX_FILE_MB)"
+                )
+            document = load_isolated(path, limits, country=country, kind=kind, sha256=digest)
             chunks = chunk_document(
                 document, self.settings.chunking, self.counter, self.embedder.fits
             )
@@ -215,6 +239,12 @@ class IndexBuilder:
         progress: Progress | None,
     ) -> None:
         documents: list[Document] = [*kept.values(), *(doc for doc, _ in fresh.values())]
+        if not documents:
+            failures = "; ".join(f"{failure.path}: {failure.error}" for failure in report.failed)
+            raise EmptyIndexError(
+                "this write would leave the index with no documents, so the live version is "
+                "kept" + (f" ({failures})" if failures else "")
+            )
         documents.sort(key=lambda document: document.doc_id)
         old_rows: dict[str, list[int]] = {}
         reusable: dict[str, int] = {}
@@ -300,6 +330,55 @@ class IndexBuilder:
         return build_sentence_index(chunks, by_id, self.embedder, reusable)
 
 
+def _discover_safely(paths: Sequence[Path], report: IngestReport) -> list[Path]:
+    """``discover``'s files, without those a batch must not take, each reported in one line.
+
+    A file inside a given folder that is a symlink resolving outside that folder is not followed
+    (a link must not publish files the folder does not hold); a name that is not valid UTF-8
+    cannot be stored or shown, so it is reported and the batch goes on.
+    """
+    found: list[Path] = []
+    for root in paths:
+        base = root.resolve() if root.is_dir() else None
+        for item in discover([root]):
+            if isinstance(item, PolicyQAError):
+                assert isinstance(item, IngestError)
+                report.failed.append(IngestFailure(_printable(Path(item.path)), item.reason))
+                continue
+            if not _utf8(str(item)):
+                report.failed.append(
+                    IngestFailure(_printable(item), "the file name is not valid UTF-8; rename it")
+                )
+                continue
+            if base is not None and not item.resolve().is_relative_to(base):
+                report.failed.append(
+                    IngestFailure(
+                        str(item), "a symlink to a file outside the folder is not followed"
+                    )
+                )
+                continue
+            found.append(item)
+    return found
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # names the file system could not decode hold surrogates
+        return False
+    return True
+
+
+def _printable(path: Path) -> str:
+    """A path as one printable line, undecodable bytes shown as escapes."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _same_file(recorded: str, path: Path) -> bool:
+    """Whether the manifest's source path is ``path`` (relative paths compared resolved)."""
+    return not recorded or Path(recorded).resolve() == path.resolve()
+
+
 def describe_index(snapshot: IndexSnapshot) -> dict[str, Any]:
     """A short summary of a loaded index for logs and health checks."""
     return {
@@ -308,4 +387,5 @@ def describe_index(snapshot: IndexSnapshot) -> dict[str, Any]:
         "passages": len(snapshot.chunks),
         "model": snapshot.manifest.get("model", {}).get("name"),
         "index_type": snapshot.dense.index_type,
+        "verify_ms": snapshot.verify_ms,
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from concurrent.futures import Future
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol
@@ -303,7 +304,6 @@ class BatchingQueryEmbedder(_QueryEmbedderWrapper):
     def __init__(self, inner: Embedder, max_batch: int = 16) -> None:
         import queue
         import threading
-        from concurrent.futures import Future
 
         super().__init__(inner)
         self.max_batch = max_batch
@@ -314,8 +314,6 @@ class BatchingQueryEmbedder(_QueryEmbedderWrapper):
 
     def embed_query(self, text: str) -> Vectors:
         """The question's vector, computed with whatever other questions are waiting."""
-        from concurrent.futures import Future
-
         future: Future[Vectors] = Future()
         self._queue.put((text, future))
         self._start()
@@ -348,13 +346,19 @@ class BatchingQueryEmbedder(_QueryEmbedderWrapper):
                     vectors = self.inner.embed_query(texts[0])[None, :]
                 else:
                     vectors = self.inner.embed(texts)
-            except Exception as error:  # every waiting request gets the error
-                for _, future in batch:
-                    future.set_exception(error)
+            except Exception:  # one bad question must not fail the others: embed one by one
+                for text, future in batch:
+                    self._embed_alone(text, future)
                 continue
             self.batches += 1
             for (_, future), vector in zip(batch, vectors, strict=True):
                 future.set_result(vector)
+
+    def _embed_alone(self, text: str, future: Future[Vectors]) -> None:
+        try:
+            future.set_result(self.inner.embed_query(text))
+        except Exception as error:  # only this question's request gets the error
+            future.set_exception(error)
 
 
 def load_query_embedder(settings: EmbeddingSettings) -> Embedder:

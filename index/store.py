@@ -22,6 +22,7 @@ does ``CURRENT`` move to it: a crash at any point leaves the previous version li
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import hashlib
 import json
@@ -38,7 +39,13 @@ import numpy as np
 import numpy.typing as npt
 
 from policyqa import __version__
-from policyqa.errors import IndexCorruptError, IndexIncompatibleError, IndexNotFoundError
+from policyqa.errors import (
+    IndexCorruptError,
+    IndexIncompatibleError,
+    IndexNotFoundError,
+    IndexStoreError,
+)
+from policyqa.index.integrity import candidate_versions, verify_version
 from policyqa.index.lexical import LexicalIndex
 from policyqa.index.vectors import ConcreteIndexType, SearchTuning, VectorIndex
 from policyqa.ingest import (
@@ -79,6 +86,8 @@ class IndexSnapshot:
     vectors: Vectors
     dense: VectorIndex
     lexical: LexicalIndex
+    verify_ms: float = 0.0  # how long checking every file against the manifest took
+    fallback_reason: str | None = None  # why CURRENT's version was refused (None: it is served)
 
     def passage_counts(self) -> dict[str, int]:
         """Passages per document, as the manifest records them (no walk over the passages)."""
@@ -147,20 +156,59 @@ def load_snapshot(
     chunker: dict[str, Any],
     mmap: bool = True,
     tuning: SearchTuning | None = None,
+    fallback: bool = True,
 ) -> IndexSnapshot:
-    """Load the live version, checking that it matches the configured model and chunker.
+    """Load the live version, verified, checking that it matches the configured model and chunker.
 
-    With ``mmap`` (the default) the vectors, the FAISS index (where its type allows) and BM25 are
-    memory-mapped: processes serving one version share those pages instead of holding copies.
+    Every file is checked against the manifest's sha256 first (``index.integrity``). When the
+    version ``CURRENT`` names is damaged, the newest intact version is loaded instead (with
+    ``fallback``; writers pass False, so that they never build on an older version by mistake)
+    and ``fallback_reason`` says why. With ``mmap`` (the default) the vectors, the FAISS index
+    (where its type allows) and BM25 are memory-mapped: processes serving one version share
+    those pages instead of holding copies.
     """
-    path = current_version_path(index_dir)
-    if path is None:
-        raise IndexNotFoundError(
-            f"no index in {index_dir}; build one with `policyqa ingest PATH... --index-dir "
-            f"{index_dir}` (or run `policyqa serve`, which indexes the bundled corpus)"
-        )
+    try:
+        path = current_version_path(index_dir)
+    except IndexCorruptError as error:
+        if not fallback:
+            raise
+        path, first_error = None, error
+    else:
+        if path is None:
+            raise IndexNotFoundError(
+                f"no index in {index_dir}; build one with `policyqa ingest PATH... --index-dir "
+                f"{index_dir}` (or run `policyqa serve`, which indexes the bundled corpus)"
+            )
+        try:
+            return _load_version(path, index_dir, model, chunker, mmap, tuning)
+        except IndexCorruptError as error:
+            if not fallback:
+                raise
+            first_error = error
+    current = None if path is None else path.name
+    for candidate in candidate_versions(index_dir / VERSIONS_DIR, current):
+        if candidate.name == current:
+            continue
+        try:
+            snapshot = _load_version(candidate, index_dir, model, chunker, mmap, tuning)
+        except IndexStoreError:
+            continue
+        reason = f"{first_error}; serving the newest intact version {candidate.name} instead"
+        return dataclasses.replace(snapshot, fallback_reason=reason)
+    raise first_error
+
+
+def _load_version(
+    path: Path,
+    index_dir: Path,
+    model: dict[str, Any],
+    chunker: dict[str, Any],
+    mmap: bool,
+    tuning: SearchTuning | None,
+) -> IndexSnapshot:
     manifest = read_manifest(path)
     check_compatible(manifest, model, chunker, index_dir)
+    verify_ms = verify_version(path, manifest)
     try:
         documents = {
             document.doc_id: document
@@ -175,17 +223,24 @@ def load_snapshot(
             path / "dense.faiss", index_type, mmap=mmap, vectors=vectors, tuning=tuning
         )
         lexical = LexicalIndex.load(path / "bm25", len(chunks), mmap=mmap)
-    except (OSError, KeyError, ValueError) as error:
+    except (OSError, KeyError, ValueError, TypeError, IndexError, RuntimeError) as error:
+        # RuntimeError: what FAISS raises for a file it cannot read
         raise IndexCorruptError(
-            f"index version {path} is incomplete or damaged ({error}); rebuild it with "
-            f"`policyqa ingest --rebuild PATH... --index-dir {index_dir}`"
+            f"index version {path.name} is incomplete or damaged ({_one_line(error)}); rebuild "
+            f"it with `policyqa ingest --rebuild PATH... --index-dir {index_dir}`"
         ) from error
     if not (len(chunks) == vectors.shape[0] == dense.size == lexical.size):
         raise IndexCorruptError(
-            f"index version {path} is inconsistent: {len(chunks)} passages, {vectors.shape[0]} "
-            f"vectors, {dense.size} FAISS entries, {lexical.size} BM25 entries"
+            f"index version {path.name} is inconsistent: {len(chunks)} passages, "
+            f"{vectors.shape[0]} vectors, {dense.size} FAISS entries, {lexical.size} BM25 entries"
         )
-    return IndexSnapshot(path, path.name, manifest, documents, chunks, vectors, dense, lexical)
+    return IndexSnapshot(
+        path, path.name, manifest, documents, chunks, vectors, dense, lexical, verify_ms
+    )
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())[:300] or type(error).__name__
 
 
 def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:

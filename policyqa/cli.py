@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from policyqa import __version__
 from policyqa.errors import PolicyQAError
-from policyqa.settings import Settings
+from policyqa.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from policyqa.index import IngestReport
@@ -159,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         index_dir = None if args.command == "eval" else getattr(args, "index_dir", None)
-        settings = Settings().with_overrides(index_dir=index_dir)
+        settings = load_settings().with_overrides(index_dir=index_dir)
         handler = {
             "ingest": _ingest,
             "serve": _serve,
@@ -360,6 +360,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         port=port,
         workers=workers,
         log_level="info",
+        timeout_keep_alive=settings.service.timeout_keep_alive,  # idle and slow connections
+        server_header=False,
     )
     return 0
 

@@ -12,6 +12,10 @@ class PolicyQAError(Exception):
     """Base class of every error policyqa raises on purpose."""
 
 
+class SettingsError(PolicyQAError):
+    """A POLICYQA_* environment variable is unknown or has an invalid value."""
+
+
 # --- ingest -------------------------------------------------------------------------------------
 
 
@@ -61,6 +65,10 @@ class IndexIncompatibleError(IndexStoreError):
 
 class IndexCorruptError(IndexStoreError):
     """The index directory exists but its files are missing or inconsistent."""
+
+
+class EmptyIndexError(IndexStoreError):
+    """A write would leave the index without documents; the live version is kept."""
 
 
 class DocumentNotFoundError(IndexStoreError):

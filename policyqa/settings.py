@@ -7,11 +7,15 @@ double underscore, e.g. ``POLICYQA_EMBEDDING__BATCH_SIZE=64``. Nothing else in p
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from policyqa.errors import SettingsError
 
 BUNDLED_MODEL = "bundled:all-MiniLM-L6-v2"
 
@@ -205,6 +209,78 @@ class ServiceSettings(_Section):
             "background and swapped in without dropping requests. 0 disables hot reload."
         ),
     )
+    api_keys: str = Field(
+        "",
+        description=(
+            "Comma-separated API keys accepted as `Authorization: Bearer KEY` by the write "
+            "endpoints (POST /v1/documents, DELETE /v1/documents/{doc_id}); empty: writes are off "
+            "(403)."
+        ),
+    )
+    read_auth: bool = Field(
+        False, description="Put every read endpoint behind the API keys too (401 without one)."
+    )
+    max_body_bytes: int = Field(
+        1_000_000,
+        ge=1024,
+        le=1_000_000_000,
+        description="Largest request body accepted (JSON requests); larger ones get 413.",
+    )
+    allowed_hosts: str = Field(
+        "127.0.0.1,localhost,::1",
+        description=(
+            "Comma-separated host names the service answers to (the Host header, port ignored); "
+            "other hosts get 400, which defeats DNS rebinding. '*' allows any."
+        ),
+    )
+    cors_origins: str = Field(
+        "",
+        description="Comma-separated origins allowed by CORS; empty: no CORS headers at all.",
+    )
+    timeout_keep_alive: int = Field(
+        5,
+        ge=1,
+        le=600,
+        description=(
+            "Seconds uvicorn waits on an idle or slow connection (keep-alive, and the header of "
+            "the next request) before closing it."
+        ),
+    )
+
+    def api_key_list(self) -> list[str]:
+        """The configured API keys (empty: writes are off)."""
+        return [key.strip() for key in self.api_keys.split(",") if key.strip()]
+
+    def cors_origin_list(self) -> list[str]:
+        """The origins CORS allows (empty: CORS off)."""
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+    def allowed_host_list(self) -> list[str]:
+        """The host names the service answers to."""
+        return [host.strip().lower() for host in self.allowed_hosts.split(",") if host.strip()]
+
+
+class IngestSettings(_Section):
+    """Limits on what one file may cost when it is ingested."""
+
+    max_file_mb: int = Field(
+        100, ge=1, le=100_000, description="Largest file accepted (uploads get 413, ingest skips)."
+    )
+    file_timeout: float = Field(
+        120.0,
+        ge=1.0,
+        le=86_400.0,
+        description=(
+            "CPU seconds one file may take to parse; each file is parsed in a worker process "
+            "that is stopped past this, so a hostile file fails alone and the writer lock is freed."
+        ),
+    )
+    file_memory_mb: int = Field(
+        2048,
+        ge=256,
+        le=1_000_000,
+        description="Address-space limit of the process that parses one file (MB).",
+    )
 
 
 class Settings(BaseSettings):
@@ -230,6 +306,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     service: ServiceSettings = Field(default_factory=ServiceSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
 
     @field_validator("index_dir", "corpus_dir")
     @classmethod
@@ -241,3 +318,28 @@ class Settings(BaseSettings):
         data = self.model_dump()
         data.update({key: value for key, value in changes.items() if value is not None})
         return Settings.model_validate(data)
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """``Settings()`` from the environment, or one ``SettingsError`` line naming the variable.
+
+    pydantic-settings ignores unknown top-level ``POLICYQA_*`` names, so they are checked here:
+    a mistyped name must not be silently ignored.
+    """
+    environ = os.environ if environ is None else environ
+    known = {name.upper() for name in Settings.model_fields}
+    for variable in sorted(environ):
+        if variable.startswith("POLICYQA_"):
+            top = variable[len("POLICYQA_") :].split("__", 1)[0]
+            if top not in known:
+                raise SettingsError(f"{variable}: unknown setting")
+    try:
+        return Settings()
+    except ValidationError as error:
+        problem = error.errors()[0]
+        location = [str(part) for part in problem.get("loc", ())]
+        variable = "POLICYQA_" + "__".join(part.upper() for part in location)
+        message = problem.get("msg", "invalid value")
+        if problem.get("type") == "extra_forbidden":
+            message = "unknown setting"
+        raise SettingsError(f"{variable}: {message}") from None

@@ -18,8 +18,11 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from policyqa import __version__
+from policyqa.service.api_docs import add_offline_docs
 from policyqa.service.engine_state import EngineState
 from policyqa.service.error_handlers import add_error_handlers
+from policyqa.service.guard import GuardMiddleware
+from policyqa.service.jobs import JobRunner
 from policyqa.service.pipeline import QAEngine
 from policyqa.service.reloading import start_watching
 from policyqa.service.routes import (
@@ -32,8 +35,9 @@ from policyqa.service.routes import (
     profile_exports,
     profiles,
     search,
+    writes,
 )
-from policyqa.settings import Settings
+from policyqa.settings import Settings, load_settings
 
 
 def create_app(
@@ -65,16 +69,42 @@ def create_app(
         version=__version__,
         summary="Questions answered from cluster-policy factsheets, with verifiable citations.",
         lifespan=lifespan,
+        docs_url=None,  # served offline by add_offline_docs
+        redoc_url=None,
     )
     app.state.settings = settings
+    app.state.jobs = JobRunner(settings, lambda: app.state.engine_state)
     add_error_handlers(app)
     # the order of the OpenAPI schema's paths; profile_exports before profiles' /{country}
-    for routes in (health, ask, search, documents, models, chat, page, profile_exports, profiles):
+    for routes in (
+        health,
+        ask,
+        search,
+        documents,
+        writes,
+        models,
+        chat,
+        page,
+        profile_exports,
+        profiles,
+    ):
         app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=page.STATIC_DIR), name="static")
+    add_offline_docs(app)
+    origins = settings.service.cors_origin_list()
+    if origins:  # CORS stays off unless configured
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.add_middleware(GuardMiddleware, settings=settings)  # outermost: runs first
     return app
 
 
 def create_app_from_environment() -> FastAPI:
     """App factory for ``uvicorn --factory`` (each worker reads POLICYQA_* settings)."""
-    return create_app(Settings())
+    return create_app(load_settings())

@@ -37,13 +37,24 @@ class EngineState:
             self.engine = engine
             log.info("ready: %s", describe_index(engine.snapshot))
         except PolicyQAError as error:
-            self.error = str(error)
+            self.error = redact_paths(str(error), settings)
             log.error("cannot load the index: %s", error)
         except Exception as error:  # keep the process up and report it on /readyz
-            self.error = f"{type(error).__name__}: {error}"
+            self.error = redact_paths(f"{type(error).__name__}: {error}", settings)
             log.exception("cannot load the engine")
         finally:
             self.ready.set()
+
+
+def redact_paths(message: str, settings: Settings) -> str:
+    """``message`` with the server's folders named by their settings, not their paths.
+
+    Responses must not reveal the server's layout; the log keeps the full message.
+    """
+    for folder, name in ((settings.index_dir, "INDEX_DIR"), (settings.corpus_dir, "CORPUS_DIR")):
+        for spelling in {str(folder), str(folder.resolve())}:
+            message = message.replace(spelling, name)
+    return message
 
 
 def get_engine(request: Request) -> QAEngine:

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from policyqa.hygiene import clean_client_text
 from policyqa.index import (
     Embedder,
     Hit,
@@ -102,6 +103,7 @@ class QAEngine:
         """Ranked passages for a search box query (no answer composition), in the order the
         answerer weighs them: a row or heading the query names first, annexes (definitions)
         below the country's own statements, as ``ask`` ranks."""
+        query = clean_client_text(query)
         result = self.retriever.search(query, top_k, filters)
         weights = term_weights(parse_question(query, self.countries).terms, self.snapshot.lexical)
         ranked = rank_passages(result.hits, weights, len(result.hits))
@@ -184,6 +186,7 @@ class QAEngine:
         meaning, then a profile answer or the extractive answerer.
         """
         started = time.perf_counter()
+        question = clean_client_text(question)
         parsed = self.parse(question)
         detail = detail_terms(
             parsed, self.countries, self.snapshot.lexical, self._policy_names(parsed)

@@ -6,11 +6,17 @@ on them. They appear in the OpenAPI schema at ``/openapi.json``.
 
 from __future__ import annotations
 
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from policyqa.index import Hit
 from policyqa.ingest import Document
 from policyqa.service.types import Citation
+
+if TYPE_CHECKING:
+    from policyqa.service.jobs import Job
 
 
 class _Strict(BaseModel):
@@ -152,7 +158,9 @@ class DocumentSummary(BaseModel):
     synthetic: bool = Field(
         ..., description="True for generated factsheets of fictional countries."
     )
-    source_path: str
+    source_path: str = Field(
+        ..., description="The source file's name (never a server path: it would reveal the layout)."
+    )
     sha256: str
     media_type: str
     pages: int | None = Field(..., description="Page count (null for unpaginated sources).")
@@ -173,7 +181,7 @@ class DocumentSummary(BaseModel):
             kind=document.kind.value,
             year=document.year,
             synthetic=document.synthetic,
-            source_path=document.source_path,
+            source_path=PurePath(document.source_path).name,
             sha256=document.sha256,
             media_type=document.media_type,
             pages=document.pages[-1].page if document.pages else None,
@@ -203,3 +211,59 @@ class Health(BaseModel):
     status: str
     detail: str | None = None
     index: dict[str, object] | None = None
+    write_enabled: bool = Field(
+        False,
+        description=(
+            "Whether the write endpoints are on (POLICYQA_SERVICE__API_KEYS set); they still "
+            "need a key."
+        ),
+    )
+    read_auth: bool = Field(False, description="Whether reads need an API key too.")
+
+
+class ErrorDetail(BaseModel):
+    """An error: one readable line."""
+
+    detail: str
+
+
+class ValidationProblem(BaseModel):
+    """One problem of a request that failed validation."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(BaseModel):
+    """A request that failed validation: one readable line, then each problem."""
+
+    detail: str
+    errors: list[ValidationProblem]
+
+
+class JobOut(BaseModel):
+    """A write job (``POST /v1/documents``, ``DELETE /v1/documents/{doc_id}``)."""
+
+    id: str
+    action: Literal["upload", "delete"]
+    doc_id: str
+    status: Literal["queued", "running", "done", "failed"]
+    reason: str | None = Field(None, description="Why it failed, in one line (or a note).")
+    version: str | None = Field(None, description="The index version live after the job.")
+    created_at: str
+    finished_at: str | None = None
+
+    @classmethod
+    def from_job(cls, job: Job) -> JobOut:
+        """The job as the API shows it."""
+        return cls(
+            id=job.id,
+            action=job.action,
+            doc_id=job.doc_id,
+            status=job.status,
+            reason=job.reason,
+            version=job.version,
+            created_at=job.created_at,
+            finished_at=job.finished_at,
+        )

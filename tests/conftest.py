@@ -9,6 +9,7 @@ automatically below, so a new test is put in the right lane by the fixtures it u
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +26,9 @@ from policyqa.settings import Settings
 if TYPE_CHECKING:
     from policyqa.eval.synthetic import FactsheetTruth
     from policyqa.service.pipeline import QAEngine
+
+# FastAPI's TestClient sends ``Host: testserver``; the default allowed hosts are loopback names only
+os.environ.setdefault("POLICYQA_SERVICE__ALLOWED_HOSTS", "127.0.0.1,localhost,::1,testserver")
 
 DATA = Path(__file__).resolve().parent / "data"
 MOROCCO_MD = DATA / "eccp-factsheet-morocco-2023.md"

@@ -51,8 +51,9 @@ def test_ingest_ask_remove(index_dir: Path, capsys: pytest.CaptureFixture[str]) 
     status, out, _ = run(capsys, "ingest", str(MOROCCO_MD), "--index-dir", str(index_dir))
     assert status == 0 and "1 unchanged" in out and "0 passages embedded" in out
 
-    status, out, _ = run(capsys, "remove", MOROCCO_MD.name, "--index-dir", str(index_dir))
-    assert status == 0 and f"removed {MOROCCO_MD.name}; 0 passages remain" in out
+    # removing the last document would leave an empty index live: refused, in one line
+    status, out, err = run(capsys, "remove", MOROCCO_MD.name, "--index-dir", str(index_dir))
+    assert status == 1 and "no documents" in err and len(err.splitlines()) == 1
 
 
 def test_errors_are_one_line(

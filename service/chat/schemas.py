@@ -111,6 +111,13 @@ class ChatCompletionRequest(BaseModel):
                 f"the latest user message is {len(users[-1].text)} characters long; "
                 f"at most {MAX_QUESTION_CHARS} are answered"
             )
+        # earlier user turns are carried into follow-up questions: each within the same limit
+        for number, message in enumerate(users[:-1], start=1):
+            if len(message.text) > MAX_QUESTION_CHARS:
+                raise ValueError(
+                    f"user message {number} is {len(message.text)} characters long; every user "
+                    f"turn of a conversation must have at most {MAX_QUESTION_CHARS}"
+                )
         return self
 
 

@@ -8,16 +8,21 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from policyqa.index import describe_index
-from policyqa.service.engine_state import EngineState
+from policyqa.service.engine_state import EngineState, redact_paths
 from policyqa.service.schemas import Health
 
 router = APIRouter(tags=["health"])
 
 
+def _access(request: Request) -> dict[str, bool]:
+    service = request.app.state.settings.service
+    return {"write_enabled": bool(service.api_key_list()), "read_auth": service.read_auth}
+
+
 @router.get("/healthz", response_model=Health)
-def healthz() -> Health:
-    """The process is up."""
-    return Health(status="ok")
+def healthz(request: Request) -> Health:
+    """The process is up; says whether writes are enabled."""
+    return Health(status="ok", **_access(request))
 
 
 @router.get("/readyz", response_model=Health, responses={503: {"model": Health}})
@@ -26,8 +31,15 @@ def readyz(request: Request) -> Any:
     # read the state itself, not EngineDep: this route answers while the engine is loading
     state: EngineState = request.app.state.engine_state
     if state.engine is not None:
-        return Health(status="ready", index=describe_index(state.engine.snapshot))
+        snapshot = state.engine.snapshot
+        return Health(
+            status="ready",
+            index=describe_index(snapshot),
+            detail=redact_paths(snapshot.fallback_reason, request.app.state.settings)
+            if snapshot.fallback_reason
+            else None,
+            **_access(request),
+        )
     status = "failed" if state.error else "loading"
-    return JSONResponse(
-        status_code=503, content=Health(status=status, detail=state.error).model_dump()
-    )
+    content = Health(status=status, detail=state.error, **_access(request)).model_dump()
+    return JSONResponse(status_code=503, content=content)

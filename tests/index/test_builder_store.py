@@ -153,7 +153,7 @@ def test_missing_and_corrupt_indexes(
     IndexBuilder(settings, fake_embedder).ingest_paths([_corpus(tmp_path)])
     snapshot = _snapshot(settings, fake_embedder)
     (snapshot.path / "chunks.jsonl").write_text("")
-    with pytest.raises(IndexCorruptError, match="inconsistent"):
+    with pytest.raises(IndexCorruptError, match=r"chunks\.jsonl is damaged"):
         _snapshot(settings, fake_embedder)
 
 

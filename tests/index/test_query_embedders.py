@@ -77,3 +77,45 @@ def test_batched_question_vectors_equal_single_ones() -> None:
     batched = plain.embed([*questions, "short"])
     single = np.stack([plain.embed_query(text) for text in [*questions, "short"]])
     assert np.abs(batched - single).max() < 1e-5
+
+
+def test_one_bad_question_fails_only_its_own_request_in_a_batch() -> None:
+    """A question the tokenizer rejects (a lone surrogate) used to fail its whole batch."""
+
+    class Picky(GatedEmbedder):
+        def embed(self, texts: list[str]) -> Vectors:
+            if any("\ud800" in text for text in texts):
+                raise ValueError("tokenizer: invalid string")
+            return super().embed(texts)
+
+        def embed_query(self, text: str) -> Vectors:
+            if "\ud800" in text:
+                raise ValueError("tokenizer: invalid string")
+            return super().embed_query(text)
+
+    inner = Picky()
+    batching = BatchingQueryEmbedder(inner, max_batch=16)
+    questions = ["first question", "bad \ud800 one", *[f"good question {n}" for n in range(4)]]
+    outcomes: dict[str, object] = {}
+
+    def ask(question: str) -> None:
+        try:
+            outcomes[question] = batching.embed_query(question)
+        except ValueError as error:
+            outcomes[question] = error
+
+    first = threading.Thread(target=ask, args=(questions[0],))
+    first.start()
+    assert inner.entered.wait(10)
+    others = [threading.Thread(target=ask, args=(question,)) for question in questions[1:]]
+    for thread in others:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while batching._queue.qsize() < 5 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    inner.release.set()
+    for thread in [first, *others]:
+        thread.join(10)
+    assert isinstance(outcomes["bad \ud800 one"], ValueError)
+    for question in [questions[0], *questions[2:]]:
+        assert np.allclose(outcomes[question], FakeEmbedder().embed_query(question))  # type: ignore[arg-type]

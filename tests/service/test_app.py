@@ -22,7 +22,13 @@ def client(morocco_engine: QAEngine) -> Iterator[TestClient]:
 
 
 def test_health_and_readiness(client: TestClient) -> None:
-    assert client.get("/healthz").json() == {"status": "ok", "detail": None, "index": None}
+    assert client.get("/healthz").json() == {
+        "status": "ok",
+        "detail": None,
+        "index": None,
+        "write_enabled": False,
+        "read_auth": False,
+    }
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["index"]["documents"] == 1
 
