@@ -33,6 +33,7 @@ from policyqa.errors import (
     UnreadableDocumentError,
 )
 from policyqa.ingest.pdf.geometry import Glyph, Page
+from policyqa.ingest.pdf.grids import Grid
 from policyqa.ingest.pdf.lines import glyph_lines
 from policyqa.ingest.structure import ParagraphNode, Run
 
@@ -121,6 +122,67 @@ def _page_glyphs(page: Any) -> list[Glyph]:
     return glyphs
 
 
+def _closing_rules(page: Any) -> list[dict[str, Any]]:
+    """Rules that close a row cut by the page's bottom (or top) edge, which has none of its own:
+    where vertical rules run on below the lowest (or above the highest) horizontal rule."""
+    edges = page.edges
+    verticals = [edge for edge in edges if edge["orientation"] == "v"]
+    horizontals = [edge for edge in edges if edge["orientation"] == "h"]
+    if not verticals or not horizontals:
+        return []
+    x0 = min(float(edge["x0"]) for edge in verticals)
+    x1 = max(float(edge["x1"]) for edge in verticals)
+    bottom = max(float(e["bottom"]) for e in verticals)
+    top = min(float(e["top"]) for e in verticals)
+    lowest = max(float(e["top"]) for e in horizontals)
+    highest = min(float(e["top"]) for e in horizontals)
+    out: list[dict[str, Any]] = []
+    for y, open_edge in ((bottom, bottom > lowest + 1.0), (top, top < highest - 1.0)):
+        if open_edge:
+            out.append(
+                {
+                    "x0": x0,
+                    "x1": x1,
+                    "top": y,
+                    "bottom": y,
+                    "width": x1 - x0,
+                    "height": 0.0,
+                    "orientation": "h",
+                    "object_type": "line",
+                }
+            )
+    return out
+
+
+def _page_grids(page: Any) -> list[Grid]:
+    """The ruled tables pdfplumber finds from the page's lines and rectangles (two rows and two
+    columns at least: a single shaded box is not a table)."""
+    grids: list[Grid] = []
+    offset = float(page.bbox[1])
+    for table in page.find_tables({"explicit_horizontal_lines": _closing_rules(page)}):
+        rows = tuple(
+            tuple(
+                None
+                if box is None
+                else (float(box[0]), float(box[1]) - offset, float(box[2]), float(box[3]) - offset)
+                for box in row.cells
+            )
+            for row in table.rows
+        )
+        width = max((len(row) for row in rows), default=0)
+        if len(rows) < 2 or width < 2:
+            continue
+        columns = tuple(
+            min(row[i][0] for row in rows if i < len(row) and row[i] is not None)
+            if any(i < len(row) and row[i] is not None for row in rows)
+            else 0.0
+            for i in range(width)
+        )
+        x0, top, x1, bottom = (float(v) for v in table.bbox)
+        grids.append(Grid((x0, top - offset, x1, bottom - offset), columns, rows))
+    return grids
+
+
 def _fallback(reader: PdfReader, index: int, number: int, height: float) -> Page:
     """pypdf's plain text of a page, one paragraph per blank-line block; a blank page stays
     empty."""
@@ -148,14 +210,16 @@ def _read_pages(reader: PdfReader, path: Path) -> list[Page]:
             try:
                 page = plumber.pages[index]
                 height = float(page.height)
+                grids: list[Grid] = []
                 try:
                     lines = glyph_lines(_page_glyphs(page), number)
+                    grids = _page_grids(page) if lines else []
                 except Exception:  # a damaged content stream
                     lines = []
                 finally:
                     page.close()
                 pages.append(
-                    Page(number, height, lines, [])
+                    Page(number, height, lines, [], grids)
                     if lines
                     else _fallback(reader, index, number, height)
                 )
