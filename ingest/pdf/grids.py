@@ -11,6 +11,7 @@ part without a label to the row above, and rejoins a sentence split between them
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from policyqa.ingest.pdf.geometry import (
@@ -228,12 +229,32 @@ def _goes_on(above: list[Segment], below: list[Segment]) -> bool:
     )
 
 
+def _spaced_items(segments: list[Segment], edge: float, metrics: Metrics) -> list[list[Segment]]:
+    """A cell's lines on one page as items. A cell that sets items of one weight apart by a
+    paragraph gap (as HTML paragraphs are) makes every gap, and every change of weight, an item
+    boundary, and lines at the normal pitch wrapped lines; otherwise ``rows.cell_items`` decides
+    by width, as for cells that stack one category per line."""
+    pairs = list(itertools.pairwise(segments))
+    spaced = any(
+        above.bold == below.bold and below.y - above.y > metrics.wrap_gap for above, below in pairs
+    )
+    if not spaced:
+        return cell_items(segments, edge, metrics)
+    items: list[list[Segment]] = [segments[:1]] if segments else []
+    for above, below in pairs:
+        if above.bold != below.bold or below.y - above.y > metrics.wrap_gap:
+            items.append([below])
+        else:
+            items[-1].append(below)
+    return items
+
+
 def _page_cell_items(segments: list[Segment], edge: float, metrics: Metrics) -> list[list[Segment]]:
     """A cell's items page by page; an item a page break cut is rejoined: mid-sentence (no full
     stop before the break, lower case after it), or after a full line."""
     items: list[list[Segment]] = []
     for page in sorted({segment.page for segment in segments}):
-        part = cell_items([s for s in segments if s.page == page], edge, metrics)
+        part = _spaced_items([s for s in segments if s.page == page], edge, metrics)
         if items and part:
             above, below = items[-1][-1], part[0][0]
             # the sentence visibly goes on, or the line before the break was full
