@@ -46,16 +46,11 @@ class ProducerScore:
 
 def field_matches(truth: FactsheetTruth, parsed: FactsheetTruth | None) -> tuple[int, int]:
     """(fields of ``parsed`` equal to ``truth``, fields compared)."""
-    pairs: list[tuple[object, object]] = [
-        ("country", "country"),
-        ("year", "year"),
-        ("policy_type", "policy_type"),
-        ("policy_name", "policy_name"),
-    ]
-    total = len(pairs) + len(truth.fields) + len(truth.narratives) + len(truth.state_of_play)
+    names = ("country", "year", "policy_type", "policy_name")
+    total = len(names) + len(truth.fields) + len(truth.narratives) + len(truth.state_of_play)
     if parsed is None:
         return 0, total
-    right = sum(getattr(truth, name) == getattr(parsed, name) for name, _ in pairs)
+    right = sum(getattr(truth, name) == getattr(parsed, name) for name in names)
     parsed_fields = {item.key: item for item in parsed.fields}
     right += sum(parsed_fields.get(item.key) == item for item in truth.fields)
     parsed_narratives = dict(parsed.narratives)

@@ -9,14 +9,14 @@ rebuild the layout from geometry:
 2. running headers and footers are dropped: lines near the top or bottom edge whose text, digits
    masked, repeats on at least half of the pages;
 3. a table drawn with rules takes its cells from pdfplumber's table finder (``grids``): each
-   glyph goes to the cell holding it. Elsewhere, a line whose segments start at two or more x positions opens a table; lines aligned with its
-   columns continue it (a sub-row line without its row label may open the sub-label column); a
-   table continued on the next page is joined to it, columns matched by their left edges, and
-   the rows it repeats at the top of each page (a header, or Table 1's "Policy type / Policy
-   name") are dropped. Rows start at each label-column cell or after a row gap; the lines of a
-   cell become separate items (one bold category per line) unless one is the wrapped
-   continuation of the other, decided by width: a line wrapped when the next line's first word
-   would not have fitted after it;
+   glyph goes to the cell holding it. Elsewhere, a line whose segments start at two or more x
+   positions opens a table; lines aligned with its columns continue it (a sub-row line without
+   its row label may open the sub-label column); a table continued on the next page is joined to
+   it, columns matched by their left edges, and the rows it repeats at the top of each page (a
+   header, or Table 1's "Policy type / Policy name") are dropped. Rows start at each label-
+   column cell or after a row gap; the lines of a cell become separate items (one bold category
+   per line) unless one is the wrapped continuation of the other, decided by width: a line
+   wrapped when the next line's first word would not have fitted after it;
 4. the remaining lines become headings (larger than the body text, or a bold line standing alone
    before running text), list items ("•", "1)") and paragraphs; words hyphenated at a line end
    are rejoined using the document's own vocabulary, URLs broken after "/", "_" or "-" are

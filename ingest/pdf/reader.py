@@ -172,12 +172,12 @@ def _page_grids(page: Any) -> list[Grid]:
         width = max((len(row) for row in rows), default=0)
         if len(rows) < 2 or width < 2:
             continue
-        columns = tuple(
-            min(row[i][0] for row in rows if i < len(row) and row[i] is not None)
-            if any(i < len(row) and row[i] is not None for row in rows)
-            else 0.0
-            for i in range(width)
-        )
+        lefts: list[list[float]] = [[] for _ in range(width)]
+        for row in rows:
+            for i, box in enumerate(row):
+                if box is not None:
+                    lefts[i].append(box[0])
+        columns = tuple(min(found) if found else 0.0 for found in lefts)
         x0, top, x1, bottom = (float(v) for v in table.bbox)
         grids.append(Grid((x0, top - offset, x1, bottom - offset), columns, rows))
     return grids
