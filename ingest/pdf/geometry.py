@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from policyqa.ingest.structure import Node, Run
 
@@ -155,3 +156,4 @@ class Page:
     height: float
     lines: list[Line]
     fallback: list[Node]  # paragraphs from extract_text() when the glyph reader failed
+    grids: list[Any] = field(default_factory=list)  # ``grids.Grid``: ruled tables found

@@ -119,7 +119,7 @@ def _rows(table: Table, blocks: list[_Block], metrics: Metrics) -> list[_Row]:
     return rows
 
 
-def _wraps(previous: Segment, following: Segment, edge: float) -> bool:
+def wraps(previous: Segment, following: Segment, edge: float) -> bool:
     """True when the first word of ``following`` would not have fitted after ``previous``."""
     return previous.x1 + previous.space + following.first_word_width > edge
 
@@ -172,7 +172,7 @@ def _stitch_pages(rows: list[_Row], header: _Row | None, table: Table) -> list[_
             and any(
                 previous.cells[i]
                 and row.cells[i]
-                and _wraps(previous.cells[i][-1], row.cells[i][0], table.extents[i])
+                and wraps(previous.cells[i][-1], row.cells[i][0], table.extents[i])
                 for i in range(1, len(row.cells))
             )
         ):
@@ -185,7 +185,7 @@ def _stitch_pages(rows: list[_Row], header: _Row | None, table: Table) -> list[_
     return out
 
 
-def _cell_items(segments: list[Segment], edge: float, metrics: Metrics) -> list[list[Segment]]:
+def cell_items(segments: list[Segment], edge: float, metrics: Metrics) -> list[list[Segment]]:
     """Split a cell's lines into items: categories one per line, wrapped lines kept together.
 
     A line starts a new item after a paragraph gap, where bold starts or stops, or when the
@@ -201,7 +201,7 @@ def _cell_items(segments: list[Segment], edge: float, metrics: Metrics) -> list[
         clear_start.append(
             (above.page == below.page and below.y - above.y > metrics.wrap_gap)
             or above.bold != below.bold
-            or not _wraps(above, below, edge)
+            or not wraps(above, below, edge)
         )
     start_words = {s.first_word for s, clear in zip(segments, clear_start, strict=True) if clear}
     items: list[list[Segment]] = [[segments[0]]]
@@ -228,7 +228,7 @@ def table_node(table: Table, metrics: Metrics) -> TableNode:
     def row_node(row: _Row) -> RowNode:
         cells = [CellNode([join_lines(row.label, metrics)] if row.label else [])]
         for index in range(1, len(row.cells)):
-            items = _cell_items(row.cells[index], table.extents[index], metrics)
+            items = cell_items(row.cells[index], table.extents[index], metrics)
             cells.append(CellNode([join_lines(item, metrics) for item in items]))
         return RowNode(cells)
 
