@@ -44,6 +44,7 @@ from policyqa.service.extractive.answerer import ExtractiveAnswerer
 from policyqa.service.factsheet_answers.answerer import FactsheetAnswerer
 from policyqa.service.factsheet_answers.library import ProfileLibrary
 from policyqa.service.factsheet_answers.template import ASPECT_SECTIONS
+from policyqa.service.generation.answerer import build_generator
 from policyqa.service.question import parse_question
 from policyqa.service.types import Answer, Answerer, AskResult, Evidence, PassageRanker, Question
 from policyqa.settings import Settings
@@ -77,6 +78,10 @@ class QAEngine:
         self.factsheets = FactsheetAnswerer(self.profiles, settings.answer)
         self.aspects = AspectClassifier(embedder)
         self.answers: LRUCache[AnswerKey, AskResult] = LRUCache(settings.service.answer_cache_size)
+        # a configured model rewrites the answers the routes give (None: answers stay extractive)
+        self.generator = build_generator(
+            settings.generator, self.answerer, embedder, snapshot.documents
+        )
 
     def search(
         self, query: str, top_k: int | None = None, filters: SearchFilters | None = None

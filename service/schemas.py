@@ -75,6 +75,15 @@ class AskResponse(BaseModel):
     timings_ms: dict[str, float] = Field(
         ..., description="Milliseconds per stage: embed, dense, lexical, fuse, answer, total."
     )
+    generated: bool = Field(
+        False, description="True when the configured model wrote the answer (docs/generation.md)."
+    )
+    removed_sentences: int = Field(
+        0, description="Generated sentences their citations did not support (removed or marked)."
+    )
+    note: str | None = Field(
+        None, description="Why the answer is extractive although a model is configured."
+    )
 
 
 class Passage(BaseModel):

@@ -20,7 +20,7 @@ from policyqa.service.generation.evidence import evidence_statements
 from policyqa.service.generation.prompt import build_messages
 from policyqa.service.generation.support import SupportScorer
 from policyqa.service.generation.verify import Verification, Verifier
-from policyqa.service.types import Answer, Answerer, Evidence
+from policyqa.service.types import Answer, Answerer, AskResult, Evidence
 from policyqa.settings import GeneratorSettings
 
 #: An earlier turn of a conversation: (role, text).
@@ -57,6 +57,17 @@ class GeneratingAnswerer:
         """The ``Answerer`` interface: the fallback's answer, rewritten by the model."""
         extractive = self.fallback.answer(evidence)
         return self.generate(evidence.question.text, extractive, evidence.hits).answer
+
+    def rewrite(self, result: AskResult, question: str, history: Sequence[Turn] = ()) -> AskResult:
+        """``result`` with its answer generated (``generate``) and the time it took in
+        ``timings_ms`` ("generate", of which "verify")."""
+        started = time.perf_counter()
+        generated = self.generate(question, result.answer, result.search.hits, history)
+        timings = dict(result.timings_ms)
+        timings["generate"] = round((time.perf_counter() - started) * 1000, 3)
+        timings["verify"] = generated.verify_ms
+        timings["total"] = round(timings.get("total", 0.0) + timings["generate"], 3)
+        return replace(result, answer=generated.answer, timings_ms=timings)
 
     def generate(
         self,

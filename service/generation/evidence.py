@@ -50,15 +50,23 @@ def evidence_statements(
         for citation in extractive.citations:
             document = documents.get(citation.doc_id)
             if document is not None:
-                text = clean(document.text[citation.start : citation.end])
+                text = _labelled(citation.section, document.text[citation.start : citation.end])
                 add(Statement(text, document, citation.start, citation.end))
     for hit in hits:
         text = hit.document.text
         for start, end in sentence_spans(text, hit.chunk.start, hit.chunk.end):
-            sentence = clean(text[start:end])
+            sentence = text[start:end]
             if len(sentence.split()) >= MIN_WORDS:
-                add(Statement(sentence, hit.document, start, end, passage=hit))
+                labelled = _labelled(hit.chunk.section_path, sentence)
+                add(Statement(labelled, hit.document, start, end, passage=hit))
     return chosen
+
+
+def _labelled(section: str, quote: str) -> str:
+    """The quote as the model reads it: with its document's section, so that a table cell
+    ("Starting year: 2021") says what it is about."""
+    label = section.rsplit(" > ", 1)[-1].strip()
+    return f"({label}) {clean(quote)}" if label else clean(quote)
 
 
 def _inside(key: tuple[str, int, int], spans: set[tuple[str, int, int]]) -> bool:

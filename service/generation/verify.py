@@ -92,6 +92,7 @@ class Verifier:
         quotes = [s.document.text[s.start : s.end] for s in cited]
         context = [*quotes, *(s.document.title for s in cited)]
         context += [s.document.country for s in cited if s.document.country]
+        context += [s.text for s in cited]  # the quotes as the model read them, with section
         supported, reason, score = self.check(_without_markers(sentence, None), quotes, context)
         return SentenceVerdict(text, valid, dropped, supported, reason, score)
 

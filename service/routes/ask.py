@@ -19,9 +19,14 @@ def ask(body: AskRequest, engine: EngineDep) -> AskResponse:
     if filters.doc_id is not None and filters.doc_id not in engine.snapshot.documents:
         raise DocumentNotFoundError(filters.doc_id)
     result, _ = engine.ask_cached(body.question, body.top_k, filters)
+    if engine.generator is not None:  # a configured model writes the answer (docs/generation.md)
+        result = engine.generator.rewrite(result, body.question)
     return AskResponse(
         answer=result.answer.text,
         answerable=result.answer.answerable,
         citations=[CitationOut.from_citation(c) for c in result.answer.citations],
         timings_ms=result.timings_ms,
+        generated=result.answer.generated,
+        removed_sentences=result.answer.removed,
+        note=result.answer.note,
     )
