@@ -63,10 +63,14 @@ class SupportScorer:
             found.append(vector)
         return found
 
+    @staticmethod
+    def candidates(quotes: Sequence[str]) -> list[str]:
+        """What a sentence is compared with: each quote, and all of them joined."""
+        return list(quotes) if len(quotes) == 1 else [*quotes, " ".join(quotes)]
+
     def semantic_support(self, sentence: str, quotes: Sequence[str]) -> float:
         """The best cosine similarity of the sentence with a quote, or the quotes joined."""
-        candidates = list(quotes) if len(quotes) == 1 else [*quotes, " ".join(quotes)]
-        sentence_vector, *quote_vectors = self.vectors_of([sentence, *candidates])
+        sentence_vector, *quote_vectors = self.vectors_of([sentence, *self.candidates(quotes)])
         best = max(float(np.dot(sentence_vector, vector)) for vector in quote_vectors)
         return max(0.0, min(1.0, best))
 

@@ -118,7 +118,9 @@ class Verifier:
     ) -> Verification:
         """The generated text verified: unsupported sentences removed (or, with ``mark``, kept
         and marked), citations for the statements the kept sentences cite."""
-        verdicts = tuple(self.sentence(s, statements) for s in split_sentences(generated))
+        sentences = split_sentences(generated)
+        self._embed_at_once(sentences, statements)
+        verdicts = tuple(self.sentence(s, statements) for s in sentences)
         kept = [v for v in verdicts if v.supported or mark]
         parts = [v.text if v.supported else f"{v.text} {UNSUPPORTED_MARK}" for v in kept]
         used = sorted({n for v in kept for n in v.cited})
@@ -132,6 +134,21 @@ class Verifier:
             removed=removed,
         )
         return Verification(answer, verdicts)
+
+    def _embed_at_once(self, sentences: Sequence[str], statements: Sequence[Statement]) -> None:
+        """Embed every sentence and cited quote in one batch (one model call per answer)."""
+        texts: list[str] = []
+        for sentence in sentences:
+            ids = [n for n in cited_ids(sentence) if 1 <= n <= len(statements)]
+            if ids:
+                quotes = [
+                    statements[n - 1].document.text[statements[n - 1].start : statements[n - 1].end]
+                    for n in ids
+                ]
+                texts.append(_without_markers(sentence, None))
+                texts.extend(self.scorer.candidates(quotes))
+        if texts:
+            self.scorer.vectors_of(texts)
 
 
 def _without_markers(sentence: str, ids: set[int] | None) -> str:

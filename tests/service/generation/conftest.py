@@ -62,3 +62,27 @@ def generating_engine(
     """An engine whose answers the scripted model rewrites (answers removed, not marked)."""
     settings = generator_settings(generation_index, scripted_model.url)
     return open_engine(settings, embedder=real_embedder)
+
+
+@pytest.fixture(scope="session")
+def generating_server(generating_engine: QAEngine) -> Iterator[str]:
+    """The real app over the generating engine on a real port: its base URL."""
+    import threading
+    import time
+
+    import uvicorn
+
+    from policyqa.service.app import create_app
+
+    app = create_app(generating_engine.settings, engine=generating_engine)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, name="generating-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=30)
