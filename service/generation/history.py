@@ -12,7 +12,9 @@ def conversation_turns(
     messages: Sequence[ChatMessage], settings: GeneratorSettings
 ) -> tuple[str, list[tuple[str, str]]]:
     """(latest user message, earlier user and assistant turns, the last ``history_turns``)."""
-    turns = [(m.role, m.text) for m in messages if m.role in ("user", "assistant") and m.text]
+    turns: list[tuple[str, str]] = [
+        (m.role, m.text) for m in messages if m.role in ("user", "assistant") and m.text
+    ]
     last_user = max(index for index, (role, _) in enumerate(turns) if role == "user")
     earlier = turns[:last_user]
     return turns[last_user][1], earlier[-settings.history_turns :] if settings.history_turns else []

@@ -278,3 +278,16 @@ def test_verification_cost_per_answer(generating_engine: QAEngine, model: Script
     medians = {kind: round(statistics.median(values), 1) for kind, values in costs.items()}
     print(f"\nverification per answer, median ms: {medians} over {len(costs['cold'])} answers")
     assert all(cost > 0 for values in costs.values() for cost in values)
+
+
+def test_the_evaluation_counts_supported_generated_sentences(
+    generating_engine: QAEngine, model: ScriptedModel
+) -> None:
+    from policyqa.eval.metrics import PassageSpan
+    from policyqa.eval.systems import FullSystem, PassageQrels
+
+    chunks = generating_engine.snapshot.chunks
+    qrels = PassageQrels(PassageSpan(c.doc_id, c.start, c.end) for c in chunks)
+    model.script = "invented_claim"
+    answer = FullSystem(generating_engine, qrels).run(QUESTIONS[2]).answer
+    assert answer is not None and (answer.generated_sentences, answer.supported_sentences) == (2, 1)
