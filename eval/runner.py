@@ -320,7 +320,7 @@ def _answer_metrics(results: list[Outcome], text_of: TextSource) -> dict[str, An
         (r.question.answerable, bool(r.output.answer and not r.output.answer.answerable))
         for r in results
     )
-    return {
+    metrics: dict[str, Any] = {
         "answer": {
             "key_fact_recall": _round(mean(facts)),
             "answer_first": _round(mean(_answer_first(r) for r in answerable)),
@@ -347,6 +347,14 @@ def _answer_metrics(results: list[Outcome], text_of: TextSource) -> dict[str, An
             "answered_unanswerable": counts.answered_unanswerable,
         },
     }
+    written = sum(r.output.answer.generated_sentences for r in results if r.output.answer)
+    if written:  # a generator is configured: the share of its sentences verification kept
+        supported = sum(r.output.answer.supported_sentences for r in results if r.output.answer)
+        metrics["generation"] = {
+            "faithfulness": _round(supported / written),
+            "generated_sentences": written,
+        }
+    return metrics
 
 
 def _answer_first(outcome: Outcome) -> float | None:

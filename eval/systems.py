@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
@@ -47,6 +47,8 @@ class SystemAnswer:
     text: str
     answerable: bool  # False: the system declined ("not covered")
     citations: tuple[CitedSpan, ...] = ()
+    generated_sentences: int = 0  # sentences a configured model wrote (docs/generation.md)
+    supported_sentences: int = 0  # of them, those verification found supported
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,14 +158,23 @@ class FullSystem:
     def run(self, question: str) -> SystemOutput:
         """Answer as ``/v1/ask`` does (default top_k), and rank as its answerer weighs passages."""
         result = self.engine.ask(question)
+        written = supported = 0
+        if self.engine.generator is not None:  # a configured model writes the answer
+            generated = self.engine.generator.generate(question, result.answer, result.search.hits)
+            result = replace(result, answer=generated.answer)
+            verdicts = generated.verification.verdicts if generated.verification else ()
+            written, supported = len(verdicts), sum(v.supported for v in verdicts)
         ranking = self.engine.rank(question, RANKING_DEPTH)  # not timed: the answer was
         citations = tuple(
             CitedSpan(citation.doc_id, citation.start, citation.end, citation.quote)
             for citation in result.answer.citations
         )
+        answer = SystemAnswer(
+            result.answer.text, result.answer.answerable, citations, written, supported
+        )
         return SystemOutput(
             ranking=tuple(_passage(hit) for hit in ranking[:RANKING_DEPTH]),
-            answer=SystemAnswer(result.answer.text, result.answer.answerable, citations),
+            answer=answer,
             timings_ms=_stage_timings(result.timings_ms, result.timings_ms.get("total", 0.0)),
         )
 

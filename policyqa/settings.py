@@ -183,6 +183,51 @@ class AnswerSettings(_Section):
     )
 
 
+class GeneratorSettings(_Section):
+    """An OpenAI-compatible model that writes answers from the evidence (off when no base_url)."""
+
+    base_url: str | None = Field(
+        None,
+        description=(
+            "Base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:8080/v1 (vLLM, llama.cpp "
+            "server, Ollama's /v1); unset, answers stay extractive."
+        ),
+    )
+    model: str = Field("default", description="The model name sent with every request.")
+    api_key: str | None = Field(
+        None, description="Sent as 'Authorization: Bearer <key>' when set (hosted APIs)."
+    )
+    timeout: float = Field(
+        30.0,
+        gt=0.0,
+        le=600.0,
+        description=(
+            "Seconds the model may take for a whole answer (and to connect, and between tokens); "
+            "past it the extractive answer is given with a note."
+        ),
+    )
+    max_tokens: int = Field(400, ge=16, le=8192, description="Most tokens the model may write.")
+    mark_unsupported: bool = Field(
+        False,
+        description=(
+            "Keep sentences that fail verification, marked '[unsupported]', instead of removing "
+            "them."
+        ),
+    )
+    support_threshold: float = Field(
+        0.627,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Support score (lexical and semantic, against the cited quotes) a generated sentence "
+            "needs to be kept; calibrated by `python -m policyqa.eval.support_calibration`."
+        ),
+    )
+    history_turns: int = Field(
+        6, ge=0, le=50, description="Earlier chat turns passed to the model with the question."
+    )
+
+
 class ServiceSettings(_Section):
     """The HTTP service."""
 
@@ -307,6 +352,7 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     service: ServiceSettings = Field(default_factory=ServiceSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
+    generator: GeneratorSettings = Field(default_factory=GeneratorSettings)
 
     @field_validator("index_dir", "corpus_dir")
     @classmethod

@@ -49,6 +49,7 @@ from policyqa.service.extractive.passages import rank_passages
 from policyqa.service.factsheet_answers.answerer import FactsheetAnswerer
 from policyqa.service.factsheet_answers.library import ProfileLibrary
 from policyqa.service.factsheet_answers.template import ASPECT_SECTIONS
+from policyqa.service.generation.answerer import build_generator
 from policyqa.service.question import parse_question
 from policyqa.service.relevance import term_weights
 from policyqa.service.routing import detail_terms, not_mentioned, unknown_names
@@ -96,6 +97,10 @@ class QAEngine:
         self.sentences = SentenceIndex.load(snapshot.path, len(snapshot.chunks))
         self._rows = {chunk.chunk_id: row for row, chunk in enumerate(snapshot.chunks)}
         self.answers: LRUCache[AnswerKey, AskResult] = LRUCache(settings.service.answer_cache_size)
+        # a configured model rewrites the answers the routes give (None: answers stay extractive)
+        self.generator = build_generator(
+            settings.generator, self.answerer, embedder, snapshot.documents
+        )
 
     def search(
         self, query: str, top_k: int | None = None, filters: SearchFilters | None = None

@@ -91,6 +91,15 @@ class AskResponse(BaseModel):
     route: RouteOut | None = Field(
         None, description="Which kind of answer this is (profile, comparison, sentences, declined)."
     )
+    generated: bool = Field(
+        False, description="True when the configured model wrote the answer (docs/generation.md)."
+    )
+    removed_sentences: int = Field(
+        0, description="Generated sentences their citations did not support (removed or marked)."
+    )
+    note: str | None = Field(
+        None, description="Why the answer is extractive although a model is configured."
+    )
 
 
 class Passage(BaseModel):

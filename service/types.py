@@ -79,6 +79,9 @@ class Answer:
     text: str
     answerable: bool
     citations: tuple[Citation, ...] = ()
+    generated: bool = False  # written by the configured model (``service.generation``), verified
+    removed: int = 0  # generated sentences their citations did not support (withdrawn or marked)
+    note: str | None = None  # why a generated answer fell back to the extractive one, if it did
 
 
 @dataclass(frozen=True, slots=True)

@@ -165,6 +165,15 @@ class ChatCompletion(BaseModel):
     answerable: bool = Field(
         ..., description="policyqa extension: false when the documents do not say."
     )
+    generated: bool = Field(
+        False, description="policyqa extension: true when the configured model wrote the answer."
+    )
+    removed_sentences: int = Field(
+        0, description="policyqa extension: generated sentences their citations did not support."
+    )
+    note: str | None = Field(
+        None, description="policyqa extension: why the answer is extractive though a model is set."
+    )
 
 
 class Delta(BaseModel):
@@ -197,6 +206,16 @@ class ChatCompletionChunk(BaseModel):
     usage: Usage | None = None
     citations: list[CitationOut] | None = None
     answerable: bool | None = None
+    # policyqa extensions of the last chunk of a generated answer (docs/generation.md)
+    generated: bool | None = None
+    removed_sentences: int | None = None
+    withdrawn: list[str] | None = Field(
+        None, description="Streamed sentences verification withdrew (or marked)."
+    )
+    verified_content: str | None = Field(
+        None, description="The answer as verification kept it; markers refer to `citations`."
+    )
+    note: str | None = None
 
 
 class ModelCard(BaseModel):

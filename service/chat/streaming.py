@@ -49,6 +49,19 @@ def completion_chunks(
         yield chunk([], usage=completion.usage)
 
 
+#: Chunk fields left out of an event when absent (OpenAI's optional usage, policyqa's extensions).
+EXTENSION_KEYS = (
+    "usage",
+    "citations",
+    "answerable",
+    "generated",
+    "removed_sentences",
+    "withdrawn",
+    "verified_content",
+    "note",
+)
+
+
 def server_sent_events(chunks: Iterator[ChatCompletionChunk]) -> Iterator[str]:
     """Server-Sent Events: ``data: {json}`` per chunk, then ``data: [DONE]``."""
     for item in chunks:
@@ -58,7 +71,7 @@ def server_sent_events(chunks: Iterator[ChatCompletionChunk]) -> Iterator[str]:
             choice["delta"] = {
                 key: value for key, value in choice["delta"].items() if value is not None
             }
-        for key in ("usage", "citations", "answerable"):
+        for key in EXTENSION_KEYS:
             if data[key] is None:
                 del data[key]
         yield f"data: {json.dumps(data, ensure_ascii=False)}\n\n"

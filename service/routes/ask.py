@@ -19,6 +19,8 @@ def ask(body: AskRequest, engine: EngineDep) -> AskResponse:
     if filters.doc_id is not None and filters.doc_id not in engine.snapshot.documents:
         raise DocumentNotFoundError(filters.doc_id)
     result, _ = engine.ask_cached(body.question, body.top_k, filters)
+    if engine.generator is not None:  # a configured model writes the answer (docs/generation.md)
+        result = engine.generator.rewrite(result, body.question)
     return AskResponse(
         answer=result.answer.text,
         answerable=result.answer.answerable,
@@ -27,4 +29,7 @@ def ask(body: AskRequest, engine: EngineDep) -> AskResponse:
         route=RouteOut(kind=result.route.kind, reason=result.route.reason)
         if result.route
         else None,
+        generated=result.answer.generated,
+        removed_sentences=result.answer.removed,
+        note=result.answer.note,
     )

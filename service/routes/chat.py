@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -30,6 +31,8 @@ from policyqa.service.chat.schemas import (
 )
 from policyqa.service.chat.streaming import completion_chunks, server_sent_events
 from policyqa.service.engine_state import EngineDep
+from policyqa.service.generation.chat_stream import generated_chunks
+from policyqa.service.generation.history import conversation_turns
 from policyqa.service.schemas import CitationOut
 from policyqa.service.types import AskResult
 
@@ -71,10 +74,27 @@ def chat_completions(
             raise DocumentNotFoundError(given.doc_id)
         filters = SearchFilters(given.country or filters.country, given.doc_id, given.section)
     result = engine.ask(question, None, filters)
+    include_usage = body.stream_options is not None and body.stream_options.include_usage
+    if engine.generator is not None:  # a configured model writes the answer (docs/generation.md)
+        latest, history = conversation_turns(body.messages, engine.settings.generator)
+        if body.stream:
+            return StreamingResponse(
+                server_sent_events(
+                    generated_chunks(
+                        _header(),
+                        engine.generator.stream(latest, result.answer, result.search.hits, history),
+                        _prompt_tokens(body),
+                        include_usage,
+                        engine.settings.generator.mark_unsupported,
+                    )
+                ),
+                media_type="text/event-stream",
+                headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+            )
+        result = engine.generator.rewrite(result, latest, history)
     completion = _completion(body, result)
     if not body.stream:
         return completion
-    include_usage = body.stream_options is not None and body.stream_options.include_usage
     return StreamingResponse(
         server_sent_events(completion_chunks(completion, include_usage)),
         media_type="text/event-stream",
@@ -82,17 +102,28 @@ def chat_completions(
     )
 
 
+def _header() -> dict[str, Any]:
+    """What every completion and chunk of one answer shares."""
+    return {
+        "id": f"chatcmpl-{uuid.uuid4().hex}",
+        "created": int(time.time()),
+        "model": MODEL_ID,
+        "system_fingerprint": f"policyqa-{__version__}",
+    }
+
+
+def _prompt_tokens(body: ChatCompletionRequest) -> int:
+    counter = TiktokenCounter()
+    return sum(counter.count(message.text) for message in body.messages)
+
+
 def _completion(body: ChatCompletionRequest, result: AskResult) -> ChatCompletion:
     """The answer as a completion, with token counts (cl100k) and the citations."""
-    counter = TiktokenCounter()
     content = result.answer.text
-    prompt_tokens = sum(counter.count(message.text) for message in body.messages)
-    completion_tokens = counter.count(content)
+    prompt_tokens = _prompt_tokens(body)
+    completion_tokens = TiktokenCounter().count(content)
     return ChatCompletion(
-        id=f"chatcmpl-{uuid.uuid4().hex}",
-        created=int(time.time()),
-        model=MODEL_ID,
-        system_fingerprint=f"policyqa-{__version__}",
+        **_header(),
         choices=[Choice(message=AssistantMessage(content=content))],
         usage=Usage(
             prompt_tokens=prompt_tokens,
@@ -101,4 +132,7 @@ def _completion(body: ChatCompletionRequest, result: AskResult) -> ChatCompletio
         ),
         citations=[CitationOut.from_citation(citation) for citation in result.answer.citations],
         answerable=result.answer.answerable,
+        generated=result.answer.generated,
+        removed_sentences=result.answer.removed,
+        note=result.answer.note,
     )

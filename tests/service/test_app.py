@@ -74,8 +74,18 @@ def test_ask_contract(client: TestClient) -> None:
     response = client.post("/v1/ask", json={"question": "What is the budget?", "top_k": 3})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"answer", "answerable", "citations", "timings_ms", "route"}
+    assert set(body) == {
+        "answer",
+        "answerable",
+        "citations",
+        "timings_ms",
+        "route",
+        "generated",
+        "removed_sentences",
+        "note",
+    }
     assert body["route"]["kind"] in {"profile", "comparison", "sentences", "declined"}
+    assert body["generated"] is False and body["removed_sentences"] == 0  # no model configured
     citation = body["citations"][0]
     assert set(citation) == {
         "id",

@@ -105,7 +105,7 @@ def test_comparisons_over_http_keep_the_ask_contract(client: TestClient) -> None
     )
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"answer", "answerable", "citations", "timings_ms", "route"}
+    assert set(body) >= {"answer", "answerable", "citations", "timings_ms"}
     assert body["route"]["kind"] == "comparison"
     dedicated = make_truth(0)
     lines = body["answer"].splitlines()
