@@ -6,6 +6,7 @@ the real model is in ``tests/integration/test_qdrant_parity.py``.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -204,3 +205,50 @@ def test_missing_location_is_a_one_line_error(tmp_path: Path) -> None:
     settings = Settings.model_validate({"index_dir": str(tmp_path), "store": {"kind": "qdrant"}})
     with pytest.raises(Exception, match="POLICYQA_STORE__QDRANT_URL"):
         open_store(settings)
+
+
+def test_two_apps_answer_from_one_store_without_an_index_folder(tmp_path: Path) -> None:
+    """Two app instances (replicas) over one Qdrant store, neither with an index folder.
+
+    qdrant-client's local mode locks its folder to one process, so the two share this process
+    (and one client); two `serve` processes need a Qdrant server (``QDRANT_URL``, below).
+    """
+    from fastapi.testclient import TestClient
+
+    from policyqa.service.app import create_app
+
+    settings = qdrant_settings(tmp_path, str(tmp_path / "qdrant"))
+    embedder = FakeEmbedder()
+    IndexBuilder(settings, embedder).ingest_paths([MOROCCO_MD, VALDORIA_MD])
+    assert not settings.index_dir.exists()
+    replicas = [open_engine(settings, embedder=embedder) for _ in range(2)]
+    answers = []
+    for engine in replicas:
+        with TestClient(create_app(settings, engine=engine)) as client:
+            response = client.post("/v1/ask", json={"question": QUERIES[0]})
+            assert response.status_code == 200
+            answers.append(response.json()["answer"])
+            assert client.get("/v1/documents").json()
+    assert answers[0] == answers[1] and answers[0]
+    assert not settings.index_dir.exists()
+
+
+@pytest.mark.skipif(
+    not os.environ.get("QDRANT_URL"), reason="needs a Qdrant server: set QDRANT_URL to run"
+)
+def test_a_live_server_holds_a_version(tmp_path: Path) -> None:
+    settings = Settings.model_validate(
+        {
+            "index_dir": str(tmp_path / "unused"),
+            "store": {
+                "kind": "qdrant",
+                "qdrant_url": os.environ["QDRANT_URL"],
+                "qdrant_alias": f"test-{secrets.token_hex(4)}",
+            },
+        }
+    )
+    embedder = FakeEmbedder()
+    report = IndexBuilder(settings, embedder).ingest_paths([MOROCCO_MD])
+    engine = open_engine(settings, embedder=embedder)
+    assert engine.snapshot.version == report.version
+    assert engine.retriever.search(QUERIES[0], 5, SearchFilters(country="Morocco")).hits
