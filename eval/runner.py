@@ -122,6 +122,7 @@ def evaluate_in_process(
         target = {
             "mode": "in-process",
             "index_dir": str(index_dir),
+            "store": settings.store.kind,
             "corpus": [str(path) for path in paths],
             "documents": len(documents),
             "passages": len(engine.snapshot.chunks),

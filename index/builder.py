@@ -26,23 +26,13 @@ from policyqa.errors import (
 )
 from policyqa.index.embedding import Embedder, Vectors, describe_model
 from policyqa.index.isolation import load_isolated
-from policyqa.index.lexical import LexicalIndex
+from policyqa.index.passage_store import StoreSnapshot, UpdateBase, open_store
 from policyqa.index.sentence_vectors import (
     SentenceIndex,
     build_sentence_index,
     reusable_vectors,
 )
-from policyqa.index.store import (
-    IndexSnapshot,
-    check_compatible,
-    chunker_description,
-    current_version_path,
-    load_snapshot,
-    read_manifest,
-    write_version,
-    writer_lock,
-)
-from policyqa.index.vectors import VectorIndex
+from policyqa.index.store import check_compatible, chunker_description
 from policyqa.ingest import (
     Chunk,
     Document,
@@ -100,6 +90,7 @@ class IndexBuilder:
         self.counter = TiktokenCounter(settings.chunking.encoding)
         self.model = describe_model(embedder)
         self.chunker = chunker_description(settings.chunking)
+        self.store = open_store(settings)  # the local folder, or Qdrant
 
     def ingest_paths(
         self,
@@ -112,8 +103,7 @@ class IndexBuilder:
     ) -> IngestReport:
         """Ingest files and folders into the index; returns what happened to each file."""
         report = IngestReport()
-        index_dir = self.settings.index_dir
-        with writer_lock(index_dir):
+        with self.store.writer_lock():
             # the manifest says which files are indexed with which hash: an ingest that finds
             # nothing new reads nothing else of the index
             manifest = None if rebuild else self._current_manifest()
@@ -132,7 +122,7 @@ class IndexBuilder:
                 report.version = None if manifest is None else manifest["version"]
                 return report
             previous = None if rebuild else self._load_previous()
-            documents = {} if previous is None else previous.documents
+            documents = {} if previous is None else previous.snapshot.documents
             kept = {doc_id: doc for doc_id, doc in documents.items() if doc_id not in fresh}
             self._write(previous, kept, fresh, report, progress)
         return report
@@ -140,16 +130,16 @@ class IndexBuilder:
     def remove_documents(self, doc_ids: Sequence[str]) -> IngestReport:
         """Write a version of the index without ``doc_ids``."""
         report = IngestReport()
-        with writer_lock(self.settings.index_dir):
+        with self.store.writer_lock():
             previous = self._load_previous()
             if previous is None:
-                raise IndexNotFoundError(f"no index in {self.settings.index_dir}")
-            missing = [doc_id for doc_id in doc_ids if doc_id not in previous.documents]
+                raise IndexNotFoundError(f"no index in {self.store.location}")
+            missing = [doc_id for doc_id in doc_ids if doc_id not in previous.snapshot.documents]
             if missing:
                 raise DocumentNotFoundError(missing[0])
             kept = {
                 doc_id: document
-                for doc_id, document in previous.documents.items()
+                for doc_id, document in previous.snapshot.documents.items()
                 if doc_id not in doc_ids
             }
             report.removed = list(doc_ids)
@@ -160,21 +150,14 @@ class IndexBuilder:
 
     def _current_manifest(self) -> dict[str, Any] | None:
         """The live version's manifest, checked against the model and chunker (None: no index)."""
-        path = current_version_path(self.settings.index_dir)
-        if path is None:
+        manifest = self.store.current_manifest()
+        if manifest is None:
             return None
-        manifest = read_manifest(path)
         check_compatible(manifest, self.model, self.chunker, self.settings.index_dir)
         return manifest
 
-    def _load_previous(self) -> IndexSnapshot | None:
-        if current_version_path(self.settings.index_dir) is None:
-            return None
-        # no fallback: a write must build on the live version, verified, or not at all (a damaged
-        # version's vectors are never carried into the next one)
-        return load_snapshot(
-            self.settings.index_dir, self.model, self.chunker, mmap=False, fallback=False
-        )
+    def _load_previous(self) -> UpdateBase | None:
+        return self.store.load_for_update(self.model, self.chunker)
 
     def _read_one(
         self,
@@ -232,7 +215,7 @@ class IndexBuilder:
 
     def _write(
         self,
-        previous: IndexSnapshot | None,
+        previous: UpdateBase | None,
         kept: dict[str, Document],
         fresh: dict[str, tuple[Document, list[Chunk]]],
         report: IngestReport,
@@ -249,7 +232,7 @@ class IndexBuilder:
         old_rows: dict[str, list[int]] = {}
         reusable: dict[str, int] = {}
         if previous is not None:
-            for row, chunk in enumerate(previous.chunks):
+            for row, chunk in enumerate(previous.snapshot.chunks):
                 old_rows.setdefault(chunk.doc_id, []).append(row)
                 reusable.setdefault(chunk.embedding_text, row)
 
@@ -263,7 +246,7 @@ class IndexBuilder:
             else:
                 assert previous is not None  # kept documents come from the previous version
                 for row in old_rows.get(document.doc_id, []):
-                    chunks.append(previous.chunks[row])
+                    chunks.append(previous.snapshot.chunks[row])
                     sources.append(row)
 
         started = time.perf_counter()
@@ -276,26 +259,16 @@ class IndexBuilder:
         report.seconds["embed_sentences"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        dense = VectorIndex.build(vectors, self.settings.retrieval.index_type)
-        lexical = LexicalIndex.build([chunk.embedding_text for chunk in chunks])
-        path = write_version(
-            self.settings.index_dir,
-            documents,
-            chunks,
-            vectors,
-            self.model,
-            self.chunker,
-            dense,
-            lexical,
-            extra=sentences.save,
+        version = self.store.write_version(
+            documents, chunks, vectors, self.model, self.chunker, extra=sentences.save
         )
         report.seconds["write"] = time.perf_counter() - started
-        report.version = path.name
+        report.version = version
         report.passages = len(chunks)
 
     def _vectors(
         self,
-        previous: IndexSnapshot | None,
+        previous: UpdateBase | None,
         chunks: list[Chunk],
         sources: list[int | None],
         progress: Progress | None,
@@ -319,14 +292,17 @@ class IndexBuilder:
         return vectors
 
     def _sentences(
-        self, previous: IndexSnapshot | None, chunks: list[Chunk], documents: list[Document]
+        self, previous: UpdateBase | None, chunks: list[Chunk], documents: list[Document]
     ) -> SentenceIndex:
         """Sentence vectors of the new version, reusing the previous version's for equal text."""
         by_id = {document.doc_id: document for document in documents}
         reusable: dict[str, Vectors] = {}
-        if previous is not None:
-            earlier = SentenceIndex.load(previous.path, len(previous.chunks), mmap=False)
-            reusable = reusable_vectors(earlier, previous.chunks, previous.documents)
+        # only a local version folder holds sentence vectors to reuse (Qdrant: not yet)
+        folder = None if previous is None else getattr(previous.snapshot, "path", None)
+        if previous is not None and folder is not None:
+            base = previous.snapshot
+            earlier = SentenceIndex.load(folder, len(base.chunks), mmap=False)
+            reusable = reusable_vectors(earlier, base.chunks, base.documents)
         return build_sentence_index(chunks, by_id, self.embedder, reusable)
 
 
@@ -379,13 +355,13 @@ def _same_file(recorded: str, path: Path) -> bool:
     return not recorded or Path(recorded).resolve() == path.resolve()
 
 
-def describe_index(snapshot: IndexSnapshot) -> dict[str, Any]:
+def describe_index(snapshot: StoreSnapshot) -> dict[str, Any]:
     """A short summary of a loaded index for logs and health checks."""
     return {
         "version": snapshot.version,
         "documents": len(snapshot.documents),
         "passages": len(snapshot.chunks),
         "model": snapshot.manifest.get("model", {}).get("name"),
-        "index_type": snapshot.dense.index_type,
-        "verify_ms": snapshot.verify_ms,
+        "index_type": snapshot.index_type,
+        "verify_ms": getattr(snapshot, "verify_ms", None),
     }

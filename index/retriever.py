@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from policyqa.index.embedding import Embedder, Vectors
 from policyqa.index.lexical import analyse
-from policyqa.index.store import IndexSnapshot
+from policyqa.index.passage_store import StoreSnapshot
 from policyqa.ingest import Chunk, Document
 from policyqa.settings import RetrievalSettings
 
@@ -66,9 +66,10 @@ class Retriever:
     """Searches one loaded index snapshot."""
 
     def __init__(
-        self, snapshot: IndexSnapshot, embedder: Embedder, settings: RetrievalSettings
+        self, snapshot: StoreSnapshot, embedder: Embedder, settings: RetrievalSettings
     ) -> None:
         self.snapshot = snapshot
+        self.passages = snapshot.passage_index()  # where dense and BM25 search run
         self.embedder = embedder
         self.settings = settings
         chunks = snapshot.chunks
@@ -129,33 +130,23 @@ class Retriever:
         top_k = top_k or self.settings.top_k
         pool = max(candidates or self.settings.candidates, top_k)
         timings: dict[str, float] = {}
-        mask = self.mask(filters or SearchFilters())
-        allowed = None if mask is None else np.flatnonzero(mask).astype(np.int64)
+        filters = filters or SearchFilters()
+        mask = self.mask(filters)
 
-        dense: dict[int, tuple[int, float]] = {}
-        lexical: dict[int, tuple[int, float]] = {}
-        if mode in ("hybrid", "dense"):
-            if query_vector is None:
-                started = time.perf_counter()
-                query_vector = self.embedder.embed_query(query)
-                timings["embed"] = _ms(started)
+        if mode in ("hybrid", "dense") and query_vector is None:
             started = time.perf_counter()
-            scores, rows = self.snapshot.dense.search(query_vector, pool, allowed)
-            dense = {
-                int(row): (rank, float(score))
-                for rank, (row, score) in enumerate(zip(rows, scores, strict=True), 1)
-            }
-            timings["dense"] = _ms(started)
-        if mode in ("hybrid", "lexical"):
-            started = time.perf_counter()
-            bm25 = self.snapshot.lexical.scores(query, mask)
-            order = np.argsort(-bm25, kind="stable")[:pool]
-            lexical = {
-                int(row): (rank, float(bm25[row]))
-                for rank, row in enumerate(order, 1)
-                if bm25[row] > 0
-            }
-            timings["lexical"] = _ms(started)
+            query_vector = self.embedder.embed_query(query)
+            timings["embed"] = _ms(started)
+        rankings = self.passages.rankings(
+            query if mode in ("hybrid", "lexical") else "",
+            query_vector if mode in ("hybrid", "dense") else None,
+            pool,
+            filters,
+            mask,
+            self.settings.rrf_k,
+        )
+        dense, lexical = rankings.dense, rankings.lexical
+        timings.update(rankings.timings_ms)
 
         started = time.perf_counter()  # label matching is part of fusion ("fuse" timing)
         labelled: dict[int, tuple[int, float]] = {}
@@ -167,9 +158,10 @@ class Retriever:
             candidates_mask[found] = True
             labelled = self.label_matches(query, candidates_mask)
 
-        fused: dict[int, float] = {}
         k = self.settings.rrf_k
-        for ranking in (dense, lexical, labelled):
+        # the store's own fusion of dense and BM25 when it has one (Qdrant), else fused here
+        fused: dict[int, float] = dict(rankings.fused or {})
+        for ranking in (labelled,) if rankings.fused is not None else (dense, lexical, labelled):
             for row, (rank, _) in ranking.items():
                 fused[row] = fused.get(row, 0.0) + 1.0 / (k + rank)
         ordered = sorted(fused, key=lambda row: (-fused[row], row))

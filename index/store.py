@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -60,6 +60,9 @@ from policyqa.ingest import (
 )
 from policyqa.ingest.chunking import CHUNKER_VERSION
 from policyqa.settings import ChunkingSettings
+
+if TYPE_CHECKING:
+    from policyqa.index.passage_store import LocalPassageIndex
 
 FORMAT_VERSION = 1
 CURRENT_FILE = "CURRENT"
@@ -92,6 +95,17 @@ class IndexSnapshot:
     def passage_counts(self) -> dict[str, int]:
         """Passages per document, as the manifest records them (no walk over the passages)."""
         return {entry["doc_id"]: entry["chunks"] for entry in self.manifest["documents"]}
+
+    @property
+    def index_type(self) -> str:
+        """The FAISS index type of the version."""
+        return self.dense.index_type
+
+    def passage_index(self) -> LocalPassageIndex:
+        """Search over this version (``policyqa.index.passage_store``)."""
+        from policyqa.index.passage_store import LocalPassageIndex
+
+        return LocalPassageIndex(self)
 
 
 # --- reading ------------------------------------------------------------------------------------

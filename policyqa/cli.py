@@ -330,7 +330,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from policyqa.index.store import current_version_path
+    from policyqa.index.passage_store import open_store
 
     host = args.host or settings.service.host
     port = args.port or settings.service.port
@@ -344,15 +344,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         # computes on one thread (unless the environment already says otherwise).
         for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ.setdefault(variable, str(max(1, cores // workers)))
-    if current_version_path(settings.index_dir) is None:
-        print(f"no index in {settings.index_dir}; indexing {settings.corpus_dir}", file=sys.stderr)
+    store = open_store(settings)  # the local folder, or Qdrant (POLICYQA_STORE__KIND)
+    if store.current_version() is None:
+        print(f"no index in {store.location}; indexing {settings.corpus_dir}", file=sys.stderr)
         report = _run_ingest(settings, [settings.corpus_dir])
         _print_report(report, settings)
         if report.failed and not report.passages:
             return 1
     # workers are separate processes: hand them the settings through the environment
     os.environ["POLICYQA_INDEX_DIR"] = str(settings.index_dir)
-    print(f"policyqa serving {settings.index_dir} on http://{host}:{port}", file=sys.stderr)
+    print(f"policyqa serving {store.location} on http://{host}:{port}", file=sys.stderr)
     uvicorn.run(
         "policyqa.service.app:create_app_from_environment",
         factory=True,

@@ -328,6 +328,42 @@ class IngestSettings(_Section):
     )
 
 
+StoreKind = Literal["local", "qdrant"]
+
+
+class StoreSettings(_Section):
+    """Where index versions live: the local folder, or Qdrant (a server, a cluster, or embedded)."""
+
+    kind: StoreKind = Field(
+        "local",
+        description=(
+            "'local': versioned folders under index_dir (FAISS + BM25). 'qdrant': one Qdrant "
+            "collection per version behind an alias, documents included, so that replicas need "
+            "no index folder (set qdrant_url or qdrant_path)."
+        ),
+    )
+    qdrant_url: str = Field(
+        "",
+        description="URL of a Qdrant server or cluster, e.g. http://qdrant:6333 (kind 'qdrant').",
+    )
+    qdrant_path: str = Field(
+        "",
+        description=(
+            "Folder of qdrant-client's local mode (one process only), or ':memory:'; used when "
+            "qdrant_url is not set (kind 'qdrant')."
+        ),
+    )
+    qdrant_api_key: str = Field("", description="API key sent to a Qdrant server (empty: none).")
+    qdrant_alias: str = Field(
+        "policyqa",
+        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+        description=(
+            "Alias naming the live version; each version is the collection '<alias>-<version>' "
+            "and its documents '<alias>-<version>-documents'."
+        ),
+    )
+
+
 class Settings(BaseSettings):
     """Root of the settings tree, built from defaults, then environment variables."""
 
@@ -353,6 +389,7 @@ class Settings(BaseSettings):
     service: ServiceSettings = Field(default_factory=ServiceSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     generator: GeneratorSettings = Field(default_factory=GeneratorSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
 
     @field_validator("index_dir", "corpus_dir")
     @classmethod

@@ -26,19 +26,17 @@ from policyqa.index import (
     Embedder,
     Hit,
     IndexBuilder,
-    IndexSnapshot,
     Retriever,
     SearchFilters,
     SearchResult,
     SentenceTransformerEmbedder,
     chunker_description,
     describe_model,
-    load_snapshot,
 )
 from policyqa.index.cache import LRUCache
 from policyqa.index.embedding import load_query_embedder
+from policyqa.index.passage_store import StoreSnapshot, open_store
 from policyqa.index.sentence_vectors import SentenceIndex
-from policyqa.index.store import current_version_path
 from policyqa.index.vectors import SearchTuning
 from policyqa.ingest import Chunk
 from policyqa.service.aspects import AspectClassifier
@@ -77,7 +75,7 @@ class QAEngine:
 
     def __init__(
         self,
-        snapshot: IndexSnapshot,
+        snapshot: StoreSnapshot,
         embedder: Embedder,
         settings: Settings,
         answerer: Answerer | None = None,
@@ -93,8 +91,12 @@ class QAEngine:
         self.profile_ms = _ms(started)  # what reading the profiles cost at load
         self.factsheets = FactsheetAnswerer(self.profiles, settings.answer)
         self.aspects = AspectClassifier(embedder)
-        # one vector per sentence, stored at ingest (None for versions written without them)
-        self.sentences = SentenceIndex.load(snapshot.path, len(snapshot.chunks))
+        # one vector per sentence, stored at ingest in a local version folder (None for versions
+        # written without them, and for the Qdrant store, which does not hold them yet)
+        folder = getattr(snapshot, "path", None)
+        self.sentences = (
+            None if folder is None else SentenceIndex.load(folder, len(snapshot.chunks))
+        )
         self._rows = {chunk.chunk_id: row for row, chunk in enumerate(snapshot.chunks)}
         self.answers: LRUCache[AnswerKey, AskResult] = LRUCache(settings.service.answer_cache_size)
         # a configured model rewrites the answers the routes give (None: answers stay extractive)
@@ -329,9 +331,10 @@ def open_engine(
     Questions are embedded by ``load_query_embedder`` (NumPy when the model allows) unless an
     ``embedder`` is given; indexing the corpus uses sentence-transformers, built for batches.
     """
-    if build_if_missing and current_version_path(settings.index_dir) is None:
+    store = open_store(settings)  # the local folder, or Qdrant
+    if build_if_missing and store.current_version() is None:
         if on_build is not None:
-            on_build(f"no index in {settings.index_dir}; indexing {settings.corpus_dir}")
+            on_build(f"no index in {store.location}; indexing {settings.corpus_dir}")
         builder = IndexBuilder(
             settings, embedder or SentenceTransformerEmbedder(settings.embedding)
         )
@@ -343,11 +346,8 @@ def open_engine(
             raise IngestError(str(settings.corpus_dir), f"cannot index the corpus: {failures}")
     embedder = embedder or load_query_embedder(settings.embedding)
     tuning = SearchTuning(settings.retrieval.nprobe, settings.retrieval.ef_search)
-    snapshot = load_snapshot(
-        settings.index_dir,
-        describe_model(embedder),
-        chunker_description(settings.chunking),
-        tuning=tuning,
+    snapshot = store.load(
+        describe_model(embedder), chunker_description(settings.chunking), tuning=tuning
     )
     return QAEngine(snapshot, embedder, settings)
 

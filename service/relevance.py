@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
-from policyqa.index.lexical import LexicalIndex, analyse
+from policyqa.index.lexical import analyse
+from policyqa.index.passage_store import TermWeights
 from policyqa.service.types import Evidence
 
 
@@ -38,7 +39,7 @@ def relevance(evidence: Evidence, coverage_weight: float) -> float:
     return dense + coverage_weight * coverage
 
 
-def term_weights(terms: Sequence[str], lexical: LexicalIndex) -> dict[str, float]:
+def term_weights(terms: Sequence[str], lexical: TermWeights) -> dict[str, float]:
     """Each distinct question term with its IDF: rare terms say more about what is asked."""
     return {term: lexical.idf(term) for term in set(terms)}
 

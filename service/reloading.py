@@ -16,7 +16,7 @@ import threading
 from typing import Protocol
 
 from policyqa.errors import PolicyQAError
-from policyqa.index.store import current_version_path
+from policyqa.index.passage_store import open_store
 from policyqa.service.pipeline import QAEngine, open_engine
 from policyqa.settings import Settings
 
@@ -40,28 +40,27 @@ def watch_index(holder: EngineHolder, settings: Settings, stop: threading.Event)
     holder.ready.wait()
     interval = settings.service.reload_interval
     failed: str | None = None
+    store = open_store(settings)  # the local folder's CURRENT, or Qdrant's alias
     while not stop.wait(interval):
         try:
-            path = current_version_path(settings.index_dir)
+            version = store.current_version()
         except PolicyQAError:
             continue  # CURRENT names a version that is not there (yet): keep serving
         current = holder.engine
-        if path is None or path.name == failed:
+        if version is None or version == failed:
             continue
-        if current is not None and current.snapshot.version == path.name:
+        if current is not None and current.snapshot.version == version:
             continue
         try:
             engine = open_engine(settings, embedder=current.embedder if current else None)
             engine.warm()
         except Exception as error:
-            failed = path.name
-            log.error("cannot load index version %s, still serving the old one: %s", path, error)
+            failed = version
+            log.error("cannot load index version %s, still serving the old one: %s", version, error)
             continue
         holder.engine = engine  # one reference assignment: requests see the old or the new
         holder.error = None
-        log.info(
-            "now serving index version %s (%d passages)", path.name, len(engine.snapshot.chunks)
-        )
+        log.info("now serving index version %s (%d passages)", version, len(engine.snapshot.chunks))
 
 
 def start_watching(holder: EngineHolder, settings: Settings) -> threading.Event | None:

@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from policyqa.index.lexical import LexicalIndex, analyse
+from policyqa.index.lexical import analyse
+from policyqa.index.passage_store import TermWeights
 from policyqa.ingest.factsheet import FIELD_LABELS, SUBFIELD_LABELS
 from policyqa.service.countries import CountryMatcher
 from policyqa.service.question import _QUESTION_FILLER, ASPECT_PATTERNS, SUBFIELD_PATTERNS
@@ -46,7 +47,7 @@ _NAME = re.compile(r"(?<=[\w,;:'’)] )[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*|\b\w
 def detail_terms(
     question: Question,
     countries: CountryMatcher,
-    lexical: LexicalIndex,
+    lexical: TermWeights,
     policy_names: Iterable[str] = (),
 ) -> tuple[str, ...]:
     """The terms the question asks about beyond its field; empty when it asks for the field.
@@ -73,9 +74,7 @@ def detail_terms(
     return left if share >= DETAIL_SHARE else ()
 
 
-def unknown_names(
-    question: Question, countries: CountryMatcher, lexical: LexicalIndex
-) -> list[str]:
+def unknown_names(question: Question, countries: CountryMatcher, lexical: TermWeights) -> list[str]:
     """Names and numbers of the question that no passage of the index contains, as written."""
     text = countries.remove(question.text, question.countries) or question.text
     missing: list[str] = []
@@ -89,7 +88,7 @@ def unknown_names(
     return missing
 
 
-def _known(term: str, lexical: LexicalIndex) -> bool:
+def _known(term: str, lexical: TermWeights) -> bool:
     forms = {term, term + "s", term + "es", term.removesuffix("s")}
     return any(lexical.knows(form) for form in forms if form)
 

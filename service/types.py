@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from policyqa.index import Hit, SearchResult
-from policyqa.index.lexical import LexicalIndex
+from policyqa.index.passage_store import TermWeights
 from policyqa.ingest import Chunk
 
 #: Cosine with the question of each sentence of a passage, keyed by the sentence's span
@@ -49,7 +49,7 @@ class Evidence:
 
     question: Question
     hits: Sequence[Hit]
-    lexical: LexicalIndex  # for term weights (IDF)
+    lexical: TermWeights  # for term weights (IDF)
     index_countries: Sequence[str] = ()  # every country the indexed documents cover
     preferred: Sequence[Hit] = ()  # best passages of the question's aspect (its field, section)
     sentence_cosines: SentenceCosines | None = None  # None: the question was not embedded

@@ -63,7 +63,7 @@ def query_latency(
     return {
         "passages": len(engine.snapshot.chunks),
         "documents": len(engine.snapshot.documents),
-        "index_type": engine.snapshot.dense.index_type,
+        "index_type": engine.snapshot.index_type,
         "ask": summarize(asks).as_dict(),
         "search": summarize(searches).as_dict(),
         "embed_query": summarize(embeds_a + embeds_s).as_dict(),

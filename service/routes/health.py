@@ -32,11 +32,12 @@ def readyz(request: Request) -> Any:
     state: EngineState = request.app.state.engine_state
     if state.engine is not None:
         snapshot = state.engine.snapshot
+        fallback_reason = getattr(snapshot, "fallback_reason", None)  # local store only
         return Health(
             status="ready",
             index=describe_index(snapshot),
-            detail=redact_paths(snapshot.fallback_reason, request.app.state.settings)
-            if snapshot.fallback_reason
+            detail=redact_paths(fallback_reason, request.app.state.settings)
+            if fallback_reason
             else None,
             **_access(request),
         )

@@ -167,7 +167,7 @@ def test_unchanged_reingest_reads_only_the_manifest(
     def no_loading(*args: object, **kwargs: object) -> None:
         raise AssertionError("the index was loaded")
 
-    monkeypatch.setattr("policyqa.index.builder.load_snapshot", no_loading)
+    monkeypatch.setattr("policyqa.index.passage_store.load_snapshot", no_loading)
     again = builder.ingest_paths([corpus])
     assert sorted(again.unchanged) == ["eccp-factsheet-morocco-2023.md", "note.txt"]
     assert (again.version, again.passages) == (first.version, first.passages)

@@ -46,8 +46,11 @@ def test_a_passages_sentences_are_its_sentence_spans(morocco_engine: object) -> 
     from policyqa.service.pipeline import QAEngine
 
     assert isinstance(morocco_engine, QAEngine)
+    from policyqa.index.store import IndexSnapshot
+
     sentences = morocco_engine.sentences
     assert sentences is not None
+    assert isinstance(morocco_engine.snapshot, IndexSnapshot)  # a local version folder
     for row, chunk in enumerate(morocco_engine.snapshot.chunks):
         text = morocco_engine.snapshot.documents[chunk.doc_id].text
         vector = np.asarray(morocco_engine.snapshot.vectors[row])
