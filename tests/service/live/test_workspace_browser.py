@@ -247,6 +247,9 @@ def test_upload_and_remove_through_the_write_api(
 
 
 WRITE_KEY = "workspace-test-key"
+#: An ingest or removal job embeds with the real model: seconds on a loaded 2-core machine, far
+#: past the assertions' 5 s default.
+JOB_TIMEOUT_MS = 180_000
 
 
 def _write_settings(index_dir: Path) -> Settings:
@@ -274,12 +277,16 @@ def test_upload_and_remove_a_document_with_the_key(
         upload.write_text(to_markdown(truth), "utf-8")
         page.set_input_files("#upload-file", str(upload))
         page.click("#upload-submit")
-        expect(page.locator("#library-status")).to_contain_text("is ingested")
+        expect(page.locator("#library-status")).to_contain_text(
+            "is ingested", timeout=JOB_TIMEOUT_MS
+        )
         expect(page.locator("#library-body tr")).to_have_count(2)
         added = page.locator("#library-body tr", has_text=truth.country)
         added.locator(".remove").click()
         added.locator(".remove").click()  # the second click confirms
-        expect(page.locator("#library-status")).to_contain_text("is removed")
+        expect(page.locator("#library-status")).to_contain_text(
+            "is removed", timeout=JOB_TIMEOUT_MS
+        )
         expect(page.locator("#library-body tr")).to_have_count(1)
         context.close()
     finally:
