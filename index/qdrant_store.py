@@ -52,6 +52,7 @@ from policyqa.index.store import (
     _document_from_json,
     _document_to_json,
     check_compatible,
+    manifest_documents,
 )
 from policyqa.index.vectors import SearchTuning
 from policyqa.ingest import Chunk, Document
@@ -361,9 +362,6 @@ def _manifest(
     chunker: dict[str, Any],
 ) -> dict[str, Any]:
     """The same manifest as a local version's, with the collection instead of file hashes."""
-    counts: dict[str, int] = {}
-    for chunk in chunks:
-        counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
     return {
         "format": FORMAT_VERSION,
         "version": version,
@@ -373,16 +371,5 @@ def _manifest(
         "chunker": chunker,
         "store": {"kind": "qdrant", "collection": collection},
         "index": {"type": "qdrant", "passages": len(chunks), "documents": len(documents)},
-        "documents": [
-            {
-                "doc_id": doc.doc_id,
-                "title": doc.title,
-                "country": doc.country,
-                "kind": doc.kind.value,
-                "source_path": doc.source_path,
-                "sha256": doc.sha256,
-                "chunks": counts.get(doc.doc_id, 0),
-            }
-            for doc in documents
-        ],
+        "documents": manifest_documents(documents, chunks),
     }

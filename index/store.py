@@ -164,6 +164,25 @@ def check_compatible(
         )
 
 
+def manifest_documents(documents: list[Document], chunks: list[Chunk]) -> list[dict[str, Any]]:
+    """The manifest's entry for each document (every store writes the same ones)."""
+    counts: dict[str, int] = {}
+    for chunk in chunks:
+        counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
+    return [
+        {
+            "doc_id": doc.doc_id,
+            "title": doc.title,
+            "country": doc.country,
+            "kind": doc.kind.value,
+            "source_path": doc.source_path,
+            "sha256": doc.sha256,
+            "chunks": counts.get(doc.doc_id, 0),
+        }
+        for doc in documents
+    ]
+
+
 def load_snapshot(
     index_dir: Path,
     model: dict[str, Any],
@@ -310,9 +329,6 @@ def write_version(
     lexical.save(staging / "bm25")
     if extra is not None:
         extra(staging)
-    counts: dict[str, int] = {}
-    for chunk in chunks:
-        counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
     manifest = {
         "format": FORMAT_VERSION,
         "version": name,
@@ -321,18 +337,7 @@ def write_version(
         "model": model,
         "chunker": chunker,
         "index": {"type": dense.index_type, "passages": len(chunks), "documents": len(documents)},
-        "documents": [
-            {
-                "doc_id": doc.doc_id,
-                "title": doc.title,
-                "country": doc.country,
-                "kind": doc.kind.value,
-                "source_path": doc.source_path,
-                "sha256": doc.sha256,
-                "chunks": counts.get(doc.doc_id, 0),
-            }
-            for doc in documents
-        ],
+        "documents": manifest_documents(documents, chunks),
         "files": _file_hashes(staging),
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")

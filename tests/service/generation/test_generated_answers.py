@@ -63,13 +63,20 @@ def test_a_faithful_reply_is_kept_whole(
     check_quotes(generating_engine, answer)
 
 
-@pytest.mark.parametrize("script", UNSUPPORTED_SCRIPTS)
-@pytest.mark.parametrize("question", QUESTIONS)
+#: Every question with every unsupported reply, but a wrong number where the evidence holds one
+#: (the responsible authorities' evidence states no number to get wrong).
+UNSUPPORTED_CASES = [
+    (question, script)
+    for question in QUESTIONS
+    for script in UNSUPPORTED_SCRIPTS
+    if not (script == "wrong_number" and "responsible" in question)
+]
+
+
+@pytest.mark.parametrize(("question", "script"), UNSUPPORTED_CASES)
 def test_every_unsupported_sentence_is_removed(
     generating_engine: QAEngine, model: ScriptedModel, question: str, script: str
 ) -> None:
-    if script == "wrong_number" and "responsible" in question:
-        pytest.skip("its evidence states no number to get wrong")
     model.script = script
     result = generating_engine.ask(question)
     generated = generator(generating_engine).generate(question, result.answer, result.search.hits)
