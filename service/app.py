@@ -21,6 +21,7 @@ from policyqa import __version__
 from policyqa.service.api_docs import add_offline_docs
 from policyqa.service.engine_state import EngineState
 from policyqa.service.error_handlers import add_error_handlers
+from policyqa.service.error_responses import EVERY_ROUTE
 from policyqa.service.guard import GuardMiddleware
 from policyqa.service.jobs import JobRunner
 from policyqa.service.pipeline import QAEngine
@@ -71,6 +72,7 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,  # served offline by add_offline_docs
         redoc_url=None,
+        responses=EVERY_ROUTE,
     )
     app.state.settings = settings
     app.state.jobs = JobRunner(settings, lambda: app.state.engine_state)

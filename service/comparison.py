@@ -77,7 +77,11 @@ class ComparisonRow:
 
 
 class UnknownColumnError(ValueError):
-    """A column or country that the comparison does not know."""
+    """A column that the comparison does not know."""
+
+
+class UnknownCountryError(LookupError):
+    """A country that no indexed factsheet is about."""
 
 
 def parse_columns(text: str | None) -> list[Column]:
@@ -102,7 +106,7 @@ def comparison_rows(
         known = {(p.country or "").casefold(): p for p in profiles}
         missing = [name for name in countries if name.casefold() not in known]
         if missing:
-            raise UnknownColumnError(
+            raise UnknownCountryError(
                 f"no indexed factsheet about {', '.join(missing)} "
                 f"(countries: {', '.join(library.countries()) or 'none'})"
             )

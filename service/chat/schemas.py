@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from policyqa.service.schemas import CitationOut, Filters
+from policyqa.service.schemas import CitationOut, Filters, ValidationProblem
 
 #: The one model this service answers with (``GET /v1/models``).
 MODEL_ID = "policyqa-extractive"
@@ -232,3 +232,26 @@ class ModelList(BaseModel):
 
     object: Literal["list"] = "list"
     data: list[ModelCard]
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+
+class OpenAIError(BaseModel):
+    """OpenAI's error object, which OpenAI SDKs read."""
+
+    message: str
+    type: Literal["invalid_request_error", "server_error"]
+    param: str | None = None
+    code: str | None = None
+
+
+class ChatErrorOut(BaseModel):
+    """An error of the chat API: the readable ``detail`` and OpenAI's ``error`` object; a request
+    that failed validation lists each problem in ``errors`` too."""
+
+    detail: str
+    error: OpenAIError | None = Field(
+        None, description="Absent only on the guard's refusals (Host, body size, key)."
+    )
+    errors: list[ValidationProblem] | None = None

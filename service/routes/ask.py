@@ -7,12 +7,17 @@ from fastapi import APIRouter
 from policyqa.errors import DocumentNotFoundError
 from policyqa.index import SearchFilters
 from policyqa.service.engine_state import EngineDep
+from policyqa.service.error_responses import V1_ROUTE, not_found
 from policyqa.service.schemas import AskRequest, AskResponse, CitationOut, RouteOut
 
-router = APIRouter(tags=["answers"])
+router = APIRouter(tags=["answers"], responses=V1_ROUTE)
 
 
-@router.post("/v1/ask", response_model=AskResponse)
+@router.post(
+    "/v1/ask",
+    response_model=AskResponse,
+    responses=not_found("No document with the filter's doc_id"),
+)
 def ask(body: AskRequest, engine: EngineDep) -> AskResponse:
     """Answer a question with statements cited to exact spans of the documents."""
     filters = SearchFilters(body.filters.country, body.filters.doc_id, body.filters.section)

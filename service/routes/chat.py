@@ -31,12 +31,13 @@ from policyqa.service.chat.schemas import (
 )
 from policyqa.service.chat.streaming import completion_chunks, server_sent_events
 from policyqa.service.engine_state import EngineDep
+from policyqa.service.error_responses import CHAT_ROUTE, not_found
 from policyqa.service.generation.chat_stream import generated_chunks
 from policyqa.service.generation.history import conversation_turns
 from policyqa.service.schemas import CitationOut
 from policyqa.service.types import AskResult
 
-router = APIRouter(tags=[OPENAI_TAG], route_class=OpenAIErrorRoute)
+router = APIRouter(tags=[OPENAI_TAG], route_class=OpenAIErrorRoute, responses=CHAT_ROUTE)
 
 _STREAM_EXAMPLE = (
     'data: {"object": "chat.completion.chunk", "choices": [{"delta": {"content": "..."}}]}\n\n'
@@ -52,7 +53,7 @@ _STREAM_EXAMPLE = (
             "content": {"text/event-stream": {"example": _STREAM_EXAMPLE}},
             "description": "A completion, or with stream: true Server-Sent Events of chunks.",
         },
-        404: {"description": "Unknown model or document"},
+        **not_found("Unknown model or document", chat=True),
     },
 )
 def chat_completions(

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from policyqa.errors import DocumentNotFoundError
 from policyqa.service.document_library import cited_references
 from policyqa.service.engine_state import EngineDep
+from policyqa.service.error_responses import V1_ROUTE, not_found
 from policyqa.service.schemas import (
     CitedReferenceOut,
     DocumentDetail,
@@ -17,7 +18,7 @@ from policyqa.service.schemas import (
     DocumentSummary,
 )
 
-router = APIRouter(tags=["documents"])
+router = APIRouter(tags=["documents"], responses=V1_ROUTE)
 
 
 @router.get("/v1/documents", response_model=DocumentList)
@@ -44,7 +45,7 @@ def documents(engine: EngineDep) -> DocumentList:
 @router.get(
     "/v1/documents/{doc_id}",
     response_model=DocumentDetail,
-    responses={404: {"description": "No such document"}},
+    responses=not_found("No such document"),
 )
 def document(doc_id: str, engine: EngineDep) -> DocumentDetail:
     """A document's metadata and canonical text (the text citation offsets point into)."""

@@ -9,9 +9,10 @@ from fastapi import APIRouter
 from policyqa.service.chat.openai_errors import OpenAIErrorRoute
 from policyqa.service.chat.schemas import MODEL_ID, OPENAI_TAG, ModelCard, ModelList
 from policyqa.service.engine_state import EngineDep
+from policyqa.service.error_responses import CHAT_ROUTE
 from policyqa.service.pipeline import QAEngine
 
-router = APIRouter(tags=[OPENAI_TAG], route_class=OpenAIErrorRoute)
+router = APIRouter(tags=[OPENAI_TAG], route_class=OpenAIErrorRoute, responses=CHAT_ROUTE)
 
 
 @router.get("/v1/models", response_model=ModelList)

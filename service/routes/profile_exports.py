@@ -19,21 +19,31 @@ from policyqa.service.comparison import (
     Column,
     ComparisonRow,
     UnknownColumnError,
+    UnknownCountryError,
     comparison_rows,
     parse_columns,
 )
 from policyqa.service.engine_state import EngineDep
+from policyqa.service.error_responses import V1_ROUTE
 from policyqa.service.exports import to_csv, to_json, to_xlsx
+from policyqa.service.schemas import ErrorDetail
 from policyqa.service.state_chart import draw_state_of_play
 
-router = APIRouter(prefix="/v1/profiles", tags=["profiles"])
+router = APIRouter(prefix="/v1/profiles", tags=["profiles"], responses=V1_ROUTE)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMN_KEYS = ", ".join(column.key for column in COLUMNS)
+# the schema states which lists are valid; the route answers others with 400 naming the unknown
+_KEY = "(" + "|".join(column.key for column in COLUMNS) + ")"
+COLUMNS_PATTERN = f"^ *{_KEY}? *(, *{_KEY}? *)*$"
 
 ColumnsQuery = Annotated[
     str | None,
-    Query(max_length=1000, description=f"Comma-separated columns (default all): {COLUMN_KEYS}."),
+    Query(
+        max_length=1000,
+        description=f"Comma-separated columns (default all): {COLUMN_KEYS}.",
+        json_schema_extra={"pattern": COLUMNS_PATTERN},
+    ),
 ]
 CountriesQuery = Annotated[
     str | None,
@@ -44,13 +54,15 @@ CountriesQuery = Annotated[
 def _comparison(
     engine: EngineDep, columns: str | None, countries: str | None
 ) -> tuple[list[ComparisonRow], list[Column]]:
-    """The rows and columns asked for, or 400 naming what is unknown."""
+    """The rows and columns asked for; 400 naming an unknown column, 404 an unknown country."""
     names = [name.strip() for name in (countries or "").split(",") if name.strip()]
     try:
         chosen = parse_columns(columns)
         return comparison_rows(engine.profiles, chosen, names), chosen
     except UnknownColumnError as error:
         raise HTTPException(status_code=400, detail=str(error)) from error
+    except UnknownCountryError as error:
+        raise HTTPException(status_code=404, detail=str(error.args[0])) from error
 
 
 @router.get(
@@ -60,7 +72,8 @@ def _comparison(
             "content": {"text/csv": {}, XLSX_TYPE: {}, "application/json": {}},
             "description": "The comparison as a file.",
         },
-        400: {"description": "Unknown column or country"},
+        400: {"model": ErrorDetail, "description": "Unknown column"},
+        404: {"model": ErrorDetail, "description": "No factsheet about a country asked for"},
     },
 )
 def export_profiles(
@@ -90,7 +103,7 @@ def export_profiles(
     "/state-of-play.{image_format}",
     responses={
         200: {"content": {"image/png": {}, "image/svg+xml": {}}, "description": "The chart."},
-        400: {"description": "Unknown country"},
+        404: {"model": ErrorDetail, "description": "No factsheet about a country asked for"},
     },
 )
 async def state_of_play_chart(

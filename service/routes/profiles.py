@@ -9,9 +9,10 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 
 from policyqa.service.engine_state import EngineDep
+from policyqa.service.error_responses import V1_ROUTE, not_found
 from policyqa.service.profile_schemas import CountryProfiles, ProfileList, ProfileOut
 
-router = APIRouter(prefix="/v1/profiles", tags=["profiles"])
+router = APIRouter(prefix="/v1/profiles", tags=["profiles"], responses=V1_ROUTE)
 
 
 @router.get("", response_model=ProfileList)
@@ -27,7 +28,7 @@ def list_profiles(engine: EngineDep) -> ProfileList:
 @router.get(
     "/{country}",
     response_model=CountryProfiles,
-    responses={404: {"description": "No indexed factsheet about this country"}},
+    responses=not_found("No indexed factsheet about this country"),
 )
 def country_profiles(country: str, engine: EngineDep) -> CountryProfiles:
     """The profiles of one country's factsheets (the country's name, any case)."""

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query
 
 from policyqa.index import SearchFilters
 from policyqa.service.engine_state import EngineDep
+from policyqa.service.error_responses import V1_ROUTE
 from policyqa.service.schemas import Passage, SearchResponse
 
-router = APIRouter(tags=["search"])
+router = APIRouter(tags=["search"], responses=V1_ROUTE)
 
 
 @router.get("/v1/search", response_model=SearchResponse)

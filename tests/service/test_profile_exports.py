@@ -125,7 +125,7 @@ def test_exports_choose_countries_and_refuse_unknown_names(client: TestClient) -
     assert [c["key"] for c in body["columns"]] == [c.key for c in COLUMNS]  # all by default
     for query, status, words in [
         ("columns=instruments,colour", 400, "colour"),
-        ("countries=Atlantis", 400, "Atlantis"),
+        ("countries=Atlantis", 404, "Atlantis"),
         ("format=xls", 422, "format"),
         ("columns=" + "x" * 2000, 422, "columns"),
     ]:
@@ -162,4 +162,4 @@ def test_state_of_play_chart_as_png_and_svg(client: TestClient, tmp_path: Path) 
     assert "across 2 countries" in words and "Morocco" in words and "Valdoria" in words
     assert "Linora" not in words  # only the countries asked for
     assert client.get("/v1/profiles/state-of-play.gif").status_code == 422
-    assert client.get("/v1/profiles/state-of-play.png?countries=Atlantis").status_code == 400
+    assert client.get("/v1/profiles/state-of-play.png?countries=Atlantis").status_code == 404
