@@ -282,6 +282,15 @@ class ServiceSettings(_Section):
         "",
         description="Comma-separated origins allowed by CORS; empty: no CORS headers at all.",
     )
+    body_timeout: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        description=(
+            "Seconds a client has to send a request's whole body; a slower one gets 408 and the "
+            "connection is closed (uploads of POLICYQA_INGEST__MAX_FILE_MB included)."
+        ),
+    )
     timeout_keep_alive: int = Field(
         5,
         ge=1,

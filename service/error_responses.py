@@ -1,9 +1,10 @@
 """The error responses the OpenAPI schema documents, so that it says what the service returns.
 
-Every route can answer 400 (a ``Host`` not allowed), 413 (a body over the limit) and 422 (a
-request that fails validation, in the app's readable shape); ``/v1`` routes also answer 401 when
-reads need a key and 503 while the index loads. Routes add their own (404, 409...) beside these.
-The chat API's routes answer in OpenAI's error shape as well (``service.chat.openai_errors``).
+Every route can answer 400 (a ``Host`` not allowed), 408 and 413 (a body too slow or too large)
+and 422 (a request that fails validation, in the app's readable shape); ``/v1`` routes also
+answer 401 when reads need a key and 503 while the index loads. Routes add their own (404...)
+beside these. The chat API's routes answer in OpenAI's error shape as well
+(``service.chat.openai_errors``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ Responses = dict[int | str, dict[str, Any]]
 #: What any route may answer: the guard's refusals and a request that fails validation.
 EVERY_ROUTE: Responses = {
     400: {"model": ErrorDetail, "description": "The Host header is not an allowed host"},
+    408: {"model": ErrorDetail, "description": "The request body did not arrive in time"},
     413: {"model": ErrorDetail, "description": "The request body is larger than the limit"},
     422: {"model": ValidationErrorOut, "description": "The request failed validation"},
 }

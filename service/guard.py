@@ -9,7 +9,9 @@ another site that resolves its own name to 127.0.0.1 still sends its own name as
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -61,14 +63,24 @@ class GuardMiddleware:
         limit = self._limit(scope, path)
 
         received = 0
+        body_done = False
+        # the whole body within body_timeout: a client that trickles it cannot hold a worker
+        deadline = time.monotonic() + self.settings.service.body_timeout
 
         async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, body_done
+            if body_done:  # after the body only a disconnect can come: no deadline on it
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), deadline - time.monotonic())
+            except TimeoutError:
+                detail = _too_slow(self.settings.service.body_timeout)
+                raise HTTPException(408, detail, headers={"Connection": "close"}) from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
                     raise HTTPException(413, _too_large(limit, path))
+                body_done = not message.get("more_body", False)
             return message
 
         csp = DOCS_CSP if path.startswith(DOCS_PATHS) else PAGE_CSP
@@ -118,6 +130,10 @@ def _host_name(host: str) -> str:
     if host.startswith("["):
         return host[1 : host.find("]")] if "]" in host else host
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def _too_slow(timeout: float) -> str:
+    return f"the request body did not arrive within {timeout:g} s (POLICYQA_SERVICE__BODY_TIMEOUT)"
 
 
 def _too_large(limit: int, path: str) -> str:
